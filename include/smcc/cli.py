@@ -1,0 +1,149 @@
+"""The ``smcc`` command line."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from contextlib import ExitStack
+from datetime import datetime
+from pathlib import Path
+
+from smcc import settings
+from smcc.localrun import DEMO_INTERVAL_END
+
+
+def _dsn(args: argparse.Namespace) -> str:
+    dsn = args.dsn or os.environ.get("SMCC_DATABASE_URL")
+    if not dsn:
+        raise SystemExit("smcc: no warehouse given: pass --dsn or set SMCC_DATABASE_URL "
+                         "(e.g. postgresql://user@127.0.0.1:5432/smcc)")
+    return dsn
+
+
+def cmd_db_migrate(args: argparse.Namespace) -> int:
+    from smcc.db import migrate
+
+    applied = migrate(_dsn(args))
+    print(f"applied {len(applied)} migration(s)" + (f": {', '.join(applied)}" if applied else
+                                                    " (already up to date)"))
+    return 0
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    from smcc.db import Warehouse
+    from smcc.status import collect, render_text
+
+    with Warehouse(_dsn(args)) as wh:
+        status = collect(wh)
+    print(json.dumps(status, ensure_ascii=False, indent=2) if args.json else render_text(status))
+    return 0
+
+
+def cmd_replay_server(args: argparse.Namespace) -> int:
+    from smcc.replay import main as replay_main
+
+    return replay_main(args.replay_args)
+
+
+def cmd_score(args: argparse.Namespace) -> int:
+    from smcc.nlp import score_jsonl
+
+    with ExitStack() as stack:
+        inp = stack.enter_context(open(args.input, encoding="utf-8")) if args.input else sys.stdin
+        out = (stack.enter_context(open(args.output, "w", encoding="utf-8"))
+               if args.output else sys.stdout)
+        try:
+            score_jsonl(inp, out)
+        except ValueError as exc:
+            print(f"smcc score: {exc}", file=sys.stderr)
+            return 2
+    return 0
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from smcc.nlp import evaluate_jsonl
+
+    with open(args.input, encoding="utf-8") as inp:
+        try:
+            evaluate_jsonl(inp, sys.stdout)
+        except ValueError as exc:
+            print(f"smcc eval: {exc}", file=sys.stderr)
+            return 2
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from smcc.db import Warehouse
+    from smcc.localrun import run_interval, start_stack
+    from smcc.status import collect, render_text
+
+    var = settings.var_dir()
+    end = datetime.fromisoformat(args.at)
+    log_path = var / "demo" / "airflow.log"
+    print(f"SMCC demo: data interval ending {end.isoformat()} (state under {var})")
+    with ExitStack() as stack:
+        local = start_stack(stack, var, end)
+        print(f"  warehouse: embedded PostgreSQL in {var / 'pg'}")
+        print(f"  SMTP sink: 127.0.0.1:{local.sink.port}, messages saved to {var / 'mail'}")
+        print(f"  replay server of the sample sources: {local.replay_url}")
+        print(f"  running smcc_listen with `airflow dags test` (log: {log_path}) ...")
+        code = run_interval(local.env, end, log_path)
+        with Warehouse(local.pg.dsn) as wh:
+            status = collect(wh)
+        print()
+        print(render_text(status))
+        print(f"\nE-mails received by the sink this run: {len(local.sink.messages)} "
+              f"(all .eml files: {var / 'mail'})")
+        print(f"Gate reports: {settings.reports_dir() / 'gates'}")
+        print(f"Airflow log: {log_path}")
+    if code:
+        print(f"smcc demo: the DAG run failed (exit {code}); see {log_path}", file=sys.stderr)
+    return code
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="smcc", description="SMCC: Social Media Command Center")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def with_dsn(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
+        p.add_argument("--dsn", help="warehouse DSN/URI (default: $SMCC_DATABASE_URL)")
+        return p
+
+    db = sub.add_parser("db", help="warehouse schema").add_subparsers(dest="db_command", required=True)
+    with_dsn(db.add_parser("migrate", help="apply pending migrations (idempotent)")).set_defaults(
+        func=cmd_db_migrate)
+
+    status = with_dsn(sub.add_parser("status", help="counts, gates and crawls in the warehouse"))
+    status.add_argument("--json", action="store_true", help="machine-readable output")
+    status.set_defaults(func=cmd_status)
+
+    replay = sub.add_parser("replay-server", help="serve the bundled sample sources over HTTP",
+                            add_help=False)
+    replay.add_argument("replay_args", nargs=argparse.REMAINDER)
+    replay.set_defaults(func=cmd_replay_server)
+
+    score = sub.add_parser("score", help="score JSONL mentions (stdin/stdout by default)")
+    score.add_argument("--input", "-i")
+    score.add_argument("--output", "-o")
+    score.set_defaults(func=cmd_score)
+
+    evaluate = sub.add_parser("eval", help="precision/recall/F1 on a labelled JSONL file")
+    evaluate.add_argument("--input", "-i", required=True)
+    evaluate.set_defaults(func=cmd_eval)
+
+    demo = sub.add_parser("demo", help="run smcc_listen once on embedded services and sample sources")
+    demo.add_argument("--at", default=DEMO_INTERVAL_END.isoformat(),
+                      help="end of the data interval to run (ISO 8601)")
+    demo.set_defaults(func=cmd_demo)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

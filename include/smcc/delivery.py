@@ -1,0 +1,153 @@
+"""Delivery of the e-mail outbox over SMTP.
+
+Each pending row is locked, sent with its deterministic Message-ID and marked in the same
+transaction, so two delivery tasks never send one message and a crash before the mark leaves
+it pending (to be retried), never lost. Temporary failures (connection refused or dropped,
+timeouts, 4xx replies) are retried with backoff; permanent ones (5xx) mark the row failed
+after ``max_attempts`` so a bad address does not block the queue forever.
+"""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+import socket
+import ssl
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from email.message import EmailMessage
+from email.utils import format_datetime
+from typing import Any
+
+from smcc.db import Warehouse, json_param
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class SmtpSettings:
+    host: str
+    port: int = 25
+    user: str | None = None
+    password: str | None = field(default=None, repr=False)
+    from_email: str = "smcc@localhost"
+    starttls: bool = False
+    use_ssl: bool = False
+    timeout: float = 30.0
+
+
+@dataclass
+class DeliveryReport:
+    sent: int = 0
+    retried: int = 0
+    failed: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        return f"e-mail: {self.sent} sent, {self.retried} to retry, {self.failed} failed"
+
+
+class TemporaryDeliveryError(Exception):
+    """Worth retrying later: the server is down, busy or dropped the connection."""
+
+
+class PermanentDeliveryError(Exception):
+    """The server refused the message for good (5xx)."""
+
+
+def build_message(row: dict[str, Any], from_email: str) -> EmailMessage:
+    """A multipart/alternative (plain text + HTML) message for one outbox row."""
+    msg = EmailMessage()
+    msg["Message-ID"] = row["message_id"]
+    msg["From"] = from_email
+    msg["To"] = ", ".join(row["recipients"])
+    msg["Subject"] = row["subject"]
+    msg["Date"] = format_datetime(row["created_at"])
+    msg["X-SMCC-Kind"] = row["kind"]
+    msg.set_content(row["body_text"], subtype="plain", charset="utf-8")
+    msg.add_alternative(row["body_html"], subtype="html", charset="utf-8")
+    return msg
+
+
+def send_message(smtp: SmtpSettings, msg: EmailMessage) -> None:
+    """Send one message; raise Temporary/PermanentDeliveryError on failure."""
+    try:
+        if smtp.use_ssl:
+            client: smtplib.SMTP = smtplib.SMTP_SSL(
+                smtp.host, smtp.port, timeout=smtp.timeout, context=ssl.create_default_context()
+            )
+        else:
+            client = smtplib.SMTP(smtp.host, smtp.port, timeout=smtp.timeout)
+        with client:
+            if smtp.starttls:
+                client.starttls(context=ssl.create_default_context())
+            if smtp.user:
+                client.login(smtp.user, smtp.password or "")
+            client.send_message(msg)
+    except smtplib.SMTPRecipientsRefused as exc:
+        codes = {code for code, _ in exc.recipients.values()}
+        if all(500 <= code < 600 for code in codes):
+            raise PermanentDeliveryError(f"recipients refused: {sorted(codes)}") from None
+        raise TemporaryDeliveryError(f"recipients refused: {sorted(codes)}") from None
+    except smtplib.SMTPResponseException as exc:
+        text = f"SMTP {exc.smtp_code}"
+        if 500 <= exc.smtp_code < 600:
+            raise PermanentDeliveryError(text) from None
+        raise TemporaryDeliveryError(text) from None
+    except (smtplib.SMTPException, OSError, socket.timeout) as exc:
+        raise TemporaryDeliveryError(f"{type(exc).__name__}: {exc}") from None
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """Backoff after the n-th failed attempt: 1, 2, 4 … minutes, at most one hour."""
+    return timedelta(minutes=min(60, 2 ** max(0, attempts - 1)))
+
+
+def deliver_pending(
+    wh: Warehouse,
+    smtp: SmtpSettings,
+    now: datetime,
+    *,
+    limit: int = 500,
+    max_attempts: int = 5,
+    message_ids: list[str] | None = None,
+) -> DeliveryReport:
+    """Send due outbox rows (optionally only ``message_ids``), one transaction per message."""
+    report = DeliveryReport()
+    for _ in range(limit):
+        with wh.transaction() as tx:
+            row = tx.fetch_one(
+                "outbox_due", {"now": now, "limit": 1, "message_ids": message_ids}
+            )
+            if row is None:
+                break
+            try:
+                send_message(smtp, build_message(row, smtp.from_email))
+            except (TemporaryDeliveryError, PermanentDeliveryError) as exc:
+                attempts = row["attempts"] + 1
+                report.errors.append(f"{row['message_id']}: {exc}")
+                if isinstance(exc, PermanentDeliveryError) and attempts >= max_attempts:
+                    tx.execute("outbox_mark_failed", {"id": row["id"], "error": str(exc)})
+                    report.failed += 1
+                else:
+                    tx.execute(
+                        "outbox_mark_retry",
+                        {"id": row["id"], "error": str(exc),
+                         "next_attempt_at": now + retry_delay(attempts)},
+                    )
+                    report.retried += 1
+                if isinstance(exc, TemporaryDeliveryError):
+                    # The server is unreachable or busy: stop hammering it this round.
+                    break
+                continue
+            tx.execute("outbox_mark_sent", {"id": row["id"], "now": now})
+            if row["ticket_id"] is not None:
+                tx.execute(
+                    "ticket_event_insert",
+                    {"ticket_id": row["ticket_id"], "kind": "email_sent",
+                     "event_key": row["message_id"], "at": now, "actor": "smcc",
+                     "detail": json_param({"recipients": row["recipients"], "kind": row["kind"]})},
+                )
+            report.sent += 1
+    log.info(report.summary())
+    return report

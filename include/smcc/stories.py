@@ -1,0 +1,99 @@
+"""Stories: near-duplicate and same-event mentions grouped, with a level recomputed as they grow.
+
+A mention joins the most recent story of the same brand and topic whose SimHash signature is
+within ``max_distance`` bits (syndicated articles, copied posts), or, for event topics such as
+network outages, any negative story of that topic in the last ``event_window`` (many people
+reporting the same outage in their own words). Otherwise it opens a story of its own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from smcc.db import json_param
+
+
+@dataclass(frozen=True)
+class StoryRules:
+    window: timedelta = timedelta(hours=24)
+    max_distance: int = 12
+    event_topics: tuple[str, ...] = ("network",)
+    event_window: timedelta = timedelta(hours=3)
+
+
+def _find_story(tx: Any, row: dict[str, Any], signature: int, rules: StoryRules) -> int | None:
+    from smcc.nlp.similarity import hamming
+
+    published: datetime = row["published_at"]
+    candidates = tx.fetch_all("story_candidates", {
+        "brand": row["brand"], "topic": row["topic"], "since": published - rules.window})
+    for story in candidates:
+        if hamming(story["signature"], signature) <= rules.max_distance:
+            return story["id"]
+    if row["topic"] in rules.event_topics and row["sentiment"] == "negative":
+        for story in candidates:
+            if story["last_published_at"] >= published - rules.event_window:
+                return story["id"]
+    return None
+
+
+def assign_stories(tx: Any, at: datetime, rules: StoryRules = StoryRules()) -> set[int]:
+    """Attach every relevant scored mention without a story; return the stories touched."""
+    from smcc.nlp.similarity import signature as simhash
+
+    touched: set[int] = set()
+    for row in tx.fetch_all("scores_without_story"):
+        signature = simhash(row["normalized_text"])
+        story_id = _find_story(tx, row, signature, rules)
+        if story_id is None:
+            title = (row["title"] or row["text"] or "").strip().replace("\n", " ")[:200]
+            story_id = tx.fetch_one("story_insert", {
+                "brand": row["brand"], "topic": row["topic"], "signature": signature,
+                "title": title or "(không có tiêu đề)", "published_at": row["published_at"],
+                "at": at})["id"]
+        tx.execute("score_set_story", {"story_id": story_id, "mention_id": row["mention_id"],
+                                       "brand": row["brand"]})
+        touched.add(story_id)
+    return touched
+
+
+def growth_per_hour(mention: dict[str, Any]) -> float | None:
+    """Interactions gained per hour since the previous engagement snapshot."""
+    if mention["previous_observed_at"] is None:
+        return None
+    hours = (mention["observed_at"] - mention["previous_observed_at"]).total_seconds() / 3600
+    if hours <= 0:
+        return None
+    return max(0.0, (mention["interactions"] - mention["previous_interactions"]) / hours)
+
+
+def refresh_story(tx: Any, story_id: int, brand: str, topic: str, at: datetime,
+                  level_rules: Any) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """Recompute a story's totals and level at ``at``; returns (story fields, mentions)."""
+    from smcc.nlp.levels import story_level
+
+    mentions = tx.fetch_all("story_mentions", {"story_id": story_id, "at": at})
+    for m in mentions:
+        m["observed_at"] = at
+        m["growth_per_hour"] = growth_per_hour(m)
+    interactions = sum(m["interactions"] for m in mentions)
+    velocity = sum(m["growth_per_hour"] or 0.0 for m in mentions)
+    volume = tx.fetch_one("topic_volume", {"brand": brand, "topic": topic, "at": at})
+    baseline_per_hour = volume["baseline"] / 12
+    volume_ratio = volume["last_hour"] / baseline_per_hour if baseline_per_hour else None
+    level, reasons = story_level([m["level"] for m in mentions], interactions, velocity,
+                                 volume_ratio, level_rules)
+    mention_reasons = [r for m in mentions if m["level"] == max(x["level"] for x in mentions)
+                       for r in m["reasons"]]
+    all_reasons = list(dict.fromkeys(mention_reasons + list(reasons)))
+    fields = {
+        "story_id": story_id, "at": at, "level": level, "reasons": all_reasons,
+        "interactions": interactions, "mention_count": len(mentions),
+        "first_published_at": min(m["published_at"] for m in mentions),
+        "last_published_at": max(m["published_at"] for m in mentions),
+        "detected_at": max(m["interval_end"] for m in mentions),
+    }
+    tx.execute("story_update", {**fields, "reasons": json_param(all_reasons)})
+    return fields, mentions

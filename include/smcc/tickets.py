@@ -1,0 +1,139 @@
+"""Tickets: one per story, opened or raised with the e-mails that announce them.
+
+The ticket change and its outbox rows are written in one transaction (transactional outbox),
+and every row has a deterministic Message-ID, so a retried task neither loses nor doubles an
+e-mail.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from smcc.db import json_param
+
+MESSAGE_DOMAIN = "smcc.local"
+
+
+@dataclass(frozen=True)
+class LinkSettings:
+    """Where the acknowledge/resolve links point and the secret that signs them."""
+
+    base_url: str
+    secret: bytes = field(repr=False)
+    valid_after_deadline: timedelta = timedelta(days=7)
+
+    @classmethod
+    def from_env(cls) -> "LinkSettings":
+        secret = os.environ.get("SMCC_LINK_SECRET", "")
+        if len(secret) < 16:
+            raise RuntimeError(
+                "SMCC_LINK_SECRET must be set to a random string of at least 16 characters "
+                "(it signs the acknowledge/resolve links in ticket e-mails)")
+        base = os.environ.get("SMCC_PUBLIC_URL", "http://localhost:8080/smcc").rstrip("/")
+        return cls(base_url=base, secret=secret.encode())
+
+    def action_url(self, number: str, action: str, deadline: datetime) -> str:
+        from smcc.escalation.tokens import sign_action
+
+        token = sign_action(number, action, self.secret, deadline + self.valid_after_deadline)
+        return f"{self.base_url}/tickets/{number}/{action}?token={token}"
+
+
+def ticket_number(story_id: int, opened_at: datetime) -> str:
+    from zoneinfo import ZoneInfo
+
+    from smcc.settings import TIMEZONE
+
+    return f"SMCC-{opened_at.astimezone(ZoneInfo(TIMEZONE)):%Y%m%d}-{story_id:06d}"
+
+
+def message_id(number: str, event: str, level: int) -> str:
+    return f"<{number}.{event}.L{level}@{MESSAGE_DOMAIN}>"
+
+
+def _mention_views(mentions: list[dict[str, Any]]) -> list[Any]:
+    from smcc.escalation.render import MentionView
+
+    return [MentionView(
+        source=m["source"], source_type=m["source_type"], url=m["url"], title=m["title"],
+        text=m["text"], author=m["author"], author_followers=m["author_followers"],
+        interactions=m["interactions"], growth_per_hour=m["growth_per_hour"],
+        published_at=m["published_at"]) for m in mentions]
+
+
+def _recipients(routing: Any, level: int, departments: list[str]) -> list[str]:
+    people = routing.recipients(departments)
+    if level >= 3:
+        people += routing.leadership
+    return list(dict.fromkeys(people))
+
+
+def _announce(tx: Any, ticket: dict[str, Any], event: str, previous_level: int | None,
+              recipients: list[str], story: dict[str, Any], mentions: list[dict[str, Any]],
+              routing: Any, links: LinkSettings, at: datetime) -> str:
+    from smcc.escalation.render import TicketEmail, render_ticket_email
+
+    email = render_ticket_email(TicketEmail(
+        event=event, number=ticket["number"], level=ticket["level"],
+        previous_level=previous_level, topic=ticket["topic"], owner=ticket["owner"],
+        coordinating=list(ticket["coordinating"]), opened_at=ticket["level_since"],
+        deadline=ticket["deadline"], late=ticket["late"], reasons=story["reasons"],
+        mentions=_mention_views(mentions),
+        ack_url=links.action_url(ticket["number"], "ack", ticket["deadline"]),
+        resolve_url=links.action_url(ticket["number"], "resolve", ticket["deadline"]),
+    ), routing)
+    mid = message_id(ticket["number"], event, ticket["level"])
+    tx.execute("outbox_insert", {
+        "message_id": mid, "ticket_id": ticket["id"], "kind": event,
+        "recipients": json_param(recipients), "subject": email.subject,
+        "body_text": email.text, "body_html": email.html, "created_at": at})
+    return mid
+
+
+def sync_ticket(tx: Any, story: dict[str, Any], topic: str, mentions: list[dict[str, Any]],
+                routing: Any, links: LinkSettings, at: datetime) -> str | None:
+    """Open the story's ticket, or raise it when the story's level rose; returns the event."""
+    level = story["level"]
+    if level < 1:
+        return None
+    route = routing.route(topic, level)
+    current = tx.fetch_one("ticket_for_story", {"story_id": story["story_id"]})
+    if current is None:
+        opened_at = story["detected_at"]
+        ticket = tx.fetch_one("ticket_insert", {
+            "number": ticket_number(story["story_id"], opened_at),
+            "story_id": story["story_id"], "level": level, "topic": topic,
+            "owner": route.owner, "coordinating": json_param(route.coordinating),
+            "late": False, "opened_at": opened_at,
+            "deadline": opened_at + routing.sla(level)})
+        event, previous = "created", None
+        recipients = _recipients(routing, level, [route.owner, *route.coordinating])
+    elif level > current["level"]:
+        since = max(at, current["level_since"])
+        ticket = tx.fetch_one("ticket_raise", {
+            "ticket_id": current["id"], "level": level, "owner": route.owner,
+            "coordinating": json_param(route.coordinating), "level_since": since,
+            "deadline": since + routing.sla(level)})
+        event, previous = "level_raised", current["level"]
+        before = set(_recipients(routing, current["level"],
+                                 [current["owner"], *current["coordinating"]]))
+        now_all = _recipients(routing, level, [route.owner, *route.coordinating])
+        # Everyone is told of the raise; nobody new is left out.
+        recipients = list(dict.fromkeys([*now_all, *sorted(before)]))
+    else:
+        if level < current["level"]:
+            tx.execute("ticket_event_insert", {
+                "ticket_id": current["id"], "kind": "level_lowered",
+                "event_key": f"L{current['level']}->L{level}", "at": at, "actor": "smcc",
+                "detail": json_param({"story_level": level, "reasons": story["reasons"]})})
+        return None
+    if ticket is None:
+        return None
+    tx.execute("ticket_event_insert", {
+        "ticket_id": ticket["id"], "kind": event, "event_key": f"L{level}", "at": at,
+        "actor": "smcc", "detail": json_param({"level": level, "reasons": story["reasons"]})})
+    _announce(tx, ticket, event, previous, recipients, story, mentions, routing, links, at)
+    return event

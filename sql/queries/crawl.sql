@@ -1,0 +1,78 @@
+-- name: source_upsert
+INSERT INTO source (name, type, enabled, config, updated_at)
+VALUES (%(name)s, %(type)s, %(enabled)s, %(config)s, now())
+ON CONFLICT (name) DO UPDATE
+   SET type = EXCLUDED.type, enabled = EXCLUDED.enabled, config = EXCLUDED.config,
+       updated_at = now();
+
+-- name: source_active_names
+SELECT name FROM source WHERE enabled AND NOT paused AND name = ANY(%(names)s) ORDER BY name;
+
+-- name: source_set_paused
+UPDATE source SET paused = %(paused)s, updated_at = now() WHERE name = %(name)s;
+
+-- name: crawl_run_start
+INSERT INTO crawl_run (source, interval_start, interval_end, run_id, state)
+VALUES (%(source)s, %(start)s, %(end)s, %(run_id)s, 'running')
+ON CONFLICT (source, interval_start, interval_end) DO UPDATE
+   SET run_id = EXCLUDED.run_id, state = 'running', attempts = crawl_run.attempts + 1,
+       error = NULL, started_at = now(), finished_at = NULL;
+
+-- name: crawl_run_finish
+UPDATE crawl_run
+   SET state = %(state)s, items_found = %(items_found)s, items_new = %(items_new)s,
+       items_refreshed = %(items_refreshed)s, pages_fetched = %(pages_fetched)s,
+       warnings = %(warnings)s, error = %(error)s, finished_at = now()
+ WHERE source = %(source)s AND interval_start = %(start)s AND interval_end = %(end)s;
+
+-- name: mention_upsert
+-- Engagement always refreshes; content may still change while the mention is unscored
+-- (a re-crawl after a parser fix replaces what a gate quarantined).
+INSERT INTO mention (source, external_id, source_type, url, title, author, author_followers,
+                     published_at, text, quoted_text, parent_external_id, reactions, comments,
+                     shares, raw, interval_start, interval_end, first_run_id)
+VALUES (%(source)s, %(external_id)s, %(source_type)s, %(url)s, %(title)s, %(author)s,
+        %(author_followers)s, %(published_at)s, %(text)s, %(quoted_text)s,
+        %(parent_external_id)s, %(reactions)s, %(comments)s, %(shares)s, %(raw)s,
+        %(interval_start)s, %(interval_end)s, %(run_id)s)
+ON CONFLICT (source, external_id) DO UPDATE
+   SET reactions = EXCLUDED.reactions, comments = EXCLUDED.comments, shares = EXCLUDED.shares,
+       source_type = CASE WHEN mention.state = 'scored' THEN mention.source_type ELSE EXCLUDED.source_type END,
+       url = CASE WHEN mention.state = 'scored' THEN mention.url ELSE EXCLUDED.url END,
+       title = CASE WHEN mention.state = 'scored' THEN mention.title ELSE EXCLUDED.title END,
+       author = CASE WHEN mention.state = 'scored' THEN mention.author ELSE EXCLUDED.author END,
+       author_followers = COALESCE(EXCLUDED.author_followers, mention.author_followers),
+       published_at = CASE WHEN mention.state = 'scored' THEN mention.published_at ELSE EXCLUDED.published_at END,
+       text = CASE WHEN mention.state = 'scored' THEN mention.text ELSE EXCLUDED.text END,
+       quoted_text = CASE WHEN mention.state = 'scored' THEN mention.quoted_text ELSE EXCLUDED.quoted_text END,
+       raw = CASE WHEN mention.state = 'scored' THEN mention.raw ELSE EXCLUDED.raw END
+RETURNING id, (xmax = 0) AS inserted;
+
+-- name: mention_refresh_engagement
+UPDATE mention
+   SET reactions = %(reactions)s, comments = %(comments)s, shares = %(shares)s
+ WHERE source = %(source)s AND external_id = %(external_id)s
+RETURNING id;
+
+-- name: snapshot_upsert
+INSERT INTO engagement_snapshot (mention_id, observed_at, reactions, comments, shares)
+VALUES (%(mention_id)s, %(observed_at)s, %(reactions)s, %(comments)s, %(shares)s)
+ON CONFLICT (mention_id, observed_at) DO UPDATE
+   SET reactions = EXCLUDED.reactions, comments = EXCLUDED.comments, shares = EXCLUDED.shares;
+
+-- name: crawl_items_clear
+DELETE FROM crawl_item
+ WHERE source = %(source)s AND interval_start = %(start)s AND interval_end = %(end)s;
+
+-- name: crawl_item_insert
+INSERT INTO crawl_item (source, interval_start, interval_end, seq, external_id, refreshed, payload)
+VALUES (%(source)s, %(start)s, %(end)s, %(seq)s, %(external_id)s, %(refreshed)s, %(payload)s);
+
+-- name: crawl_items
+SELECT seq, external_id, refreshed, payload FROM crawl_item
+ WHERE source = %(source)s AND interval_start = %(start)s AND interval_end = %(end)s
+ ORDER BY seq;
+
+-- name: crawl_run_items_new
+UPDATE crawl_run SET items_new = %(items_new)s
+ WHERE source = %(source)s AND interval_start = %(start)s AND interval_end = %(end)s;

@@ -1,0 +1,90 @@
+-- name: scores_without_story
+SELECT s.mention_id, s.brand, s.topic, s.sentiment, s.level, s.reasons, s.normalized_text,
+       m.published_at, m.interval_end, m.title, m.text, m.reactions + m.comments + m.shares AS interactions
+  FROM score s JOIN mention m ON m.id = s.mention_id
+ WHERE s.relevant AND s.story_id IS NULL AND m.state = 'scored'
+ ORDER BY m.published_at, s.mention_id, s.brand;
+
+-- name: story_candidates
+SELECT id, signature, topic, last_published_at
+  FROM story
+ WHERE brand = %(brand)s AND topic = %(topic)s AND last_published_at >= %(since)s
+ ORDER BY last_published_at DESC;
+
+-- name: story_insert
+INSERT INTO story (brand, topic, signature, title, first_published_at, last_published_at,
+                   level, updated_at)
+VALUES (%(brand)s, %(topic)s, %(signature)s, %(title)s, %(published_at)s, %(published_at)s,
+        0, %(at)s)
+RETURNING id;
+
+-- name: score_set_story
+UPDATE score SET story_id = %(story_id)s WHERE mention_id = %(mention_id)s AND brand = %(brand)s;
+
+-- name: story_mentions
+SELECT m.id, m.source, m.source_type, m.url, m.title, m.text, m.author, m.author_followers,
+       m.published_at, m.interval_end, m.reactions, m.comments, m.shares,
+       m.reactions + m.comments + m.shares AS interactions, s.level, s.reasons, s.sentiment,
+       (SELECT count(*) FROM mention r
+         WHERE r.source = m.source AND r.parent_external_id = m.external_id) AS replies,
+       (SELECT e.reactions + e.comments + e.shares FROM engagement_snapshot e
+         WHERE e.mention_id = m.id AND e.observed_at < %(at)s
+         ORDER BY e.observed_at DESC LIMIT 1) AS previous_interactions,
+       (SELECT e.observed_at FROM engagement_snapshot e
+         WHERE e.mention_id = m.id AND e.observed_at < %(at)s
+         ORDER BY e.observed_at DESC LIMIT 1) AS previous_observed_at
+  FROM score s JOIN mention m ON m.id = s.mention_id
+ WHERE s.story_id = %(story_id)s
+ ORDER BY s.level DESC, m.reactions + m.comments + m.shares DESC, m.id;
+
+-- name: topic_volume
+-- Mentions of a brand's topic in the last hour and in the 12 hours before (spike baseline).
+SELECT count(*) FILTER (WHERE m.published_at >= %(at)s::timestamptz - interval '1 hour') AS last_hour,
+       count(*) FILTER (WHERE m.published_at < %(at)s::timestamptz - interval '1 hour') AS baseline
+  FROM score s JOIN mention m ON m.id = s.mention_id
+ WHERE s.brand = %(brand)s AND s.topic = %(topic)s AND s.relevant
+   AND m.published_at >= %(at)s::timestamptz - interval '13 hours' AND m.published_at < %(at)s::timestamptz;
+
+-- name: story_update
+UPDATE story
+   SET first_published_at = %(first_published_at)s, last_published_at = %(last_published_at)s,
+       mention_count = %(mention_count)s, interactions = %(interactions)s, level = %(level)s,
+       reasons = %(reasons)s, updated_at = %(at)s
+ WHERE id = %(story_id)s;
+
+-- name: ticket_for_story
+SELECT * FROM ticket WHERE story_id = %(story_id)s;
+
+-- name: ticket_insert
+INSERT INTO ticket (number, story_id, level, topic, owner, coordinating, late, opened_at,
+                    level_since, deadline)
+VALUES (%(number)s, %(story_id)s, %(level)s, %(topic)s, %(owner)s, %(coordinating)s,
+        %(late)s, %(opened_at)s, %(opened_at)s, %(deadline)s)
+ON CONFLICT (story_id) DO NOTHING
+RETURNING *;
+
+-- name: ticket_raise
+UPDATE ticket
+   SET level = %(level)s, owner = %(owner)s, coordinating = %(coordinating)s,
+       level_since = %(level_since)s, deadline = LEAST(deadline, %(deadline)s)
+ WHERE id = %(ticket_id)s AND level < %(level)s
+RETURNING *;
+
+-- name: ticket_event_insert
+INSERT INTO ticket_event (ticket_id, kind, event_key, at, actor, detail)
+VALUES (%(ticket_id)s, %(kind)s, %(event_key)s, %(at)s, %(actor)s, %(detail)s)
+ON CONFLICT (ticket_id, kind, event_key) DO NOTHING
+RETURNING id;
+
+-- name: escalation_rows
+-- One row per story at level >= 1 touched by this run, for the escalation gate.
+SELECT st.id AS story_id, st.level,
+       (SELECT count(*) FROM ticket t WHERE t.story_id = st.id) AS ticket_count,
+       t.state AS ticket_state, t.level_since AS opened_at, t.deadline, t.level AS ticket_level,
+       (SELECT count(*) FROM outbox o WHERE o.ticket_id = t.id) AS outbox_count
+  FROM story st LEFT JOIN ticket t ON t.story_id = st.id
+ WHERE st.level >= 1 AND st.id = ANY(%(story_ids)s)
+ ORDER BY st.id;
+
+-- name: story_meta
+SELECT id, brand, topic, level FROM story WHERE id = %(story_id)s;
