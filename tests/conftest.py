@@ -20,6 +20,27 @@ from smcc.services import EmbeddedPostgres, MailSink
 
 _counter = itertools.count()
 
+# Airflow reads its configuration at import: give the whole test session a private home
+# before anything imports it.
+os.environ.setdefault("AIRFLOW_HOME", tempfile.mkdtemp(prefix="smcc-airflow-"))
+os.environ.setdefault("AIRFLOW__CORE__LOAD_EXAMPLES", "False")
+os.environ.setdefault("AIRFLOW__CORE__DAGS_FOLDER", str(settings.REPO_ROOT / "dags"))
+os.environ.setdefault("AIRFLOW__CORE__PLUGINS_FOLDER", str(settings.REPO_ROOT / "plugins"))
+
+
+@pytest.fixture(scope="session")
+def airflow_home() -> Path:
+    """A migrated Airflow metadata database (SQLite) in the session's private AIRFLOW_HOME."""
+    home = Path(os.environ["AIRFLOW_HOME"])
+    if not (home / "airflow.db").exists():
+        import subprocess
+        import sys
+
+        airflow = Path(sys.executable).with_name("airflow")
+        subprocess.run([str(airflow), "db", "migrate"], check=True, capture_output=True,
+                       timeout=300)
+    return home
+
 
 @pytest.fixture(scope="session")
 def pg_server() -> Iterator[dict[str, str]]:

@@ -64,11 +64,9 @@ def _mention_views(mentions: list[dict[str, Any]]) -> list[Any]:
         published_at=m["published_at"]) for m in mentions]
 
 
-def _recipients(routing: Any, level: int, departments: list[str]) -> list[str]:
-    people = routing.recipients(departments)
-    if level >= 3:
-        people += routing.leadership
-    return list(dict.fromkeys(people))
+def _recipients(routing: Any, departments: list[str]) -> list[str]:
+    # Level-3 routes already coordinate PR and leadership (routing.yaml: always_coordinating).
+    return routing.recipients(departments)
 
 
 def _announce(tx: Any, ticket: dict[str, Any], event: str, previous_level: int | None,
@@ -110,7 +108,7 @@ def sync_ticket(tx: Any, story: dict[str, Any], topic: str, mentions: list[dict[
             "late": False, "opened_at": opened_at,
             "deadline": opened_at + routing.sla(level)})
         event, previous = "created", None
-        recipients = _recipients(routing, level, [route.owner, *route.coordinating])
+        recipients = _recipients(routing, [route.owner, *route.coordinating])
     elif level > current["level"]:
         since = max(at, current["level_since"])
         ticket = tx.fetch_one("ticket_raise", {
@@ -118,11 +116,10 @@ def sync_ticket(tx: Any, story: dict[str, Any], topic: str, mentions: list[dict[
             "coordinating": json_param(route.coordinating), "level_since": since,
             "deadline": since + routing.sla(level)})
         event, previous = "level_raised", current["level"]
-        before = set(_recipients(routing, current["level"],
-                                 [current["owner"], *current["coordinating"]]))
-        now_all = _recipients(routing, level, [route.owner, *route.coordinating])
+        before = _recipients(routing, [current["owner"], *current["coordinating"]])
+        now_all = _recipients(routing, [route.owner, *route.coordinating])
         # Everyone is told of the raise; nobody new is left out.
-        recipients = list(dict.fromkeys([*now_all, *sorted(before)]))
+        recipients = list(dict.fromkeys([*now_all, *before]))
     else:
         if level < current["level"]:
             tx.execute("ticket_event_insert", {
