@@ -178,3 +178,11 @@ def deliver() -> None:
     log.info("[deliver] %s", report.summary())
     for error in report.errors[:10]:
         log.warning("[deliver] %s", error)
+
+
+def check_sla(context: dict[str, Any]) -> None:
+    from smcc.sla import check_sla as stage
+    from smcc.tickets import LinkSettings
+
+    with warehouse() as wh:
+        log.info(stage(wh, interval_of(context), _routing(), LinkSettings.from_env()).line())

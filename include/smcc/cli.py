@@ -7,7 +7,7 @@ import json
 import os
 import sys
 from contextlib import ExitStack
-from datetime import datetime
+from datetime import datetime, timezone
 from pathlib import Path
 
 from smcc import settings
@@ -74,6 +74,56 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return 0
 
 
+def _check_token(args: argparse.Namespace, action: str) -> None:
+    """A signed link's token, when given, must be valid for this ticket and action."""
+    if not args.token:
+        return
+    from smcc.escalation.tokens import TokenError, verify_action
+    from smcc.tickets import LinkSettings
+
+    try:
+        verify_action(args.token, LinkSettings.from_env().secret, datetime.now(timezone.utc),
+                      ticket_number=args.number, action=action)
+    except TokenError as exc:
+        raise SystemExit(f"smcc ticket: token refused ({exc.reason}): {exc}") from None
+
+
+def cmd_ticket(args: argparse.Namespace) -> int:
+    from smcc.db import Warehouse
+    from smcc.tickets import TicketActionError, acknowledge, resolve
+
+    now = datetime.now(timezone.utc)
+    with Warehouse(_dsn(args)) as wh:
+        try:
+            if args.ticket_command == "list":
+                rows = wh.fetch_all("ticket_list", {"state": args.state, "limit": args.limit})
+                for r in rows:
+                    print(f"{r['number']}  mức {r['level']}  {r['state']:<14} {r['topic']:<16} "
+                          f"{r['owner']:<14} hạn {r['deadline']:%Y-%m-%d %H:%M %Z}  "
+                          f"{r['story_title'][:60]}")
+                return 0
+            if args.ticket_command == "show":
+                ticket = wh.fetch_one("ticket_by_number", {"number": args.number})
+                if ticket is None:
+                    raise TicketActionError(f"không có phiếu {args.number} / no such ticket")
+                events = wh.fetch_all("ticket_events", {"ticket_id": ticket["id"]})
+                print(json.dumps({"ticket": ticket, "events": events}, ensure_ascii=False,
+                                 indent=2, default=str))
+                return 0
+            if args.ticket_command == "ack":
+                _check_token(args, "ack")
+                ticket = acknowledge(wh, args.number, args.by, now)
+            else:
+                _check_token(args, "resolve")
+                ticket = resolve(wh, args.number, args.outcome, args.by, now,
+                                 false_positive=args.false_positive)
+        except TicketActionError as exc:
+            print(f"smcc ticket: {exc}", file=sys.stderr)
+            return 1
+    print(f"{ticket['number']}: {ticket['state']}")
+    return 0
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from smcc.db import Warehouse
     from smcc.localrun import run_interval, start_stack
@@ -132,6 +182,22 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate = sub.add_parser("eval", help="precision/recall/F1 on a labelled JSONL file")
     evaluate.add_argument("--input", "-i", required=True)
     evaluate.set_defaults(func=cmd_eval)
+
+    ticket = sub.add_parser("ticket", help="list, show, acknowledge or resolve tickets")
+    tsub = ticket.add_subparsers(dest="ticket_command", required=True)
+    tlist = with_dsn(tsub.add_parser("list"))
+    tlist.add_argument("--state", choices=["open", "acknowledged", "resolved", "false_positive"])
+    tlist.add_argument("--limit", type=int, default=50)
+    with_dsn(tsub.add_parser("show")).add_argument("number")
+    for action in ("ack", "resolve"):
+        tp = with_dsn(tsub.add_parser(action))
+        tp.add_argument("number")
+        tp.add_argument("--by", default=os.environ.get("USER", "cli"), help="who acts")
+        tp.add_argument("--token", help="token of a signed e-mail link (checked when given)")
+        if action == "resolve":
+            tp.add_argument("--outcome", required=True, help="kết quả xử lý (required)")
+            tp.add_argument("--false-positive", action="store_true")
+    ticket.set_defaults(func=cmd_ticket)
 
     demo = sub.add_parser("demo", help="run smcc_listen once on embedded services and sample sources")
     demo.add_argument("--at", default=DEMO_INTERVAL_END.isoformat(),

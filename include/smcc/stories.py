@@ -69,15 +69,21 @@ def growth_per_hour(mention: dict[str, Any]) -> float | None:
     return max(0.0, (mention["interactions"] - mention["previous_interactions"]) / hours)
 
 
+def mentions_with_growth(tx: Any, story_id: int, at: datetime) -> list[dict[str, Any]]:
+    """The story's mentions, most important first, each with its growth per hour at ``at``."""
+    mentions = tx.fetch_all("story_mentions", {"story_id": story_id, "at": at})
+    for m in mentions:
+        m["observed_at"] = at
+        m["growth_per_hour"] = growth_per_hour(m)
+    return mentions
+
+
 def refresh_story(tx: Any, story_id: int, brand: str, topic: str, at: datetime,
                   level_rules: Any) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """Recompute a story's totals and level at ``at``; returns (story fields, mentions)."""
     from smcc.nlp.levels import story_level
 
-    mentions = tx.fetch_all("story_mentions", {"story_id": story_id, "at": at})
-    for m in mentions:
-        m["observed_at"] = at
-        m["growth_per_hour"] = growth_per_hour(m)
+    mentions = mentions_with_growth(tx, story_id, at)
     interactions = sum(m["interactions"] for m in mentions)
     velocity = sum(m["growth_per_hour"] or 0.0 for m in mentions)
     volume = tx.fetch_one("topic_volume", {"brand": brand, "topic": topic, "at": at})

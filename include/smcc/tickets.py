@@ -69,21 +69,23 @@ def _recipients(routing: Any, departments: list[str]) -> list[str]:
     return routing.recipients(departments)
 
 
-def _announce(tx: Any, ticket: dict[str, Any], event: str, previous_level: int | None,
-              recipients: list[str], story: dict[str, Any], mentions: list[dict[str, Any]],
-              routing: Any, links: LinkSettings, at: datetime) -> str:
+def announce(tx: Any, ticket: dict[str, Any], event: str, recipients: list[str],
+             reasons: list[str], mentions: list[dict[str, Any]], routing: Any,
+             links: LinkSettings, at: datetime, *, previous_level: int | None = None,
+             key: str = "") -> str:
+    """Render the ticket e-mail for ``event`` and put it into the outbox (same transaction)."""
     from smcc.escalation.render import TicketEmail, render_ticket_email
 
     email = render_ticket_email(TicketEmail(
         event=event, number=ticket["number"], level=ticket["level"],
         previous_level=previous_level, topic=ticket["topic"], owner=ticket["owner"],
         coordinating=list(ticket["coordinating"]), opened_at=ticket["level_since"],
-        deadline=ticket["deadline"], late=ticket["late"], reasons=story["reasons"],
+        deadline=ticket["deadline"], late=ticket["late"], reasons=reasons,
         mentions=_mention_views(mentions),
         ack_url=links.action_url(ticket["number"], "ack", ticket["deadline"]),
         resolve_url=links.action_url(ticket["number"], "resolve", ticket["deadline"]),
     ), routing)
-    mid = message_id(ticket["number"], event, ticket["level"])
+    mid = message_id(ticket["number"], event + key, ticket["level"])
     tx.execute("outbox_insert", {
         "message_id": mid, "ticket_id": ticket["id"], "kind": event,
         "recipients": json_param(recipients), "subject": email.subject,
@@ -132,5 +134,43 @@ def sync_ticket(tx: Any, story: dict[str, Any], topic: str, mentions: list[dict[
     tx.execute("ticket_event_insert", {
         "ticket_id": ticket["id"], "kind": event, "event_key": f"L{level}", "at": at,
         "actor": "smcc", "detail": json_param({"level": level, "reasons": story["reasons"]})})
-    _announce(tx, ticket, event, previous, recipients, story, mentions, routing, links, at)
+    announce(tx, ticket, event, recipients, story["reasons"], mentions, routing, links, at,
+             previous_level=previous)
     return event
+
+
+class TicketActionError(ValueError):
+    """The ticket does not exist or is not in a state that allows the action."""
+
+
+def _act(wh: Any, number: str, query: str, params: dict[str, Any], kind: str, actor: str,
+         at: datetime, detail: dict[str, Any]) -> dict[str, Any]:
+    with wh.transaction() as tx:
+        current = tx.fetch_one("ticket_by_number", {"number": number})
+        if current is None:
+            raise TicketActionError(f"không có phiếu {number} / no such ticket")
+        ticket = tx.fetch_one(query, {"number": number, "at": at, **params})
+        if ticket is None:
+            raise TicketActionError(
+                f"phiếu {number} đang ở trạng thái {current['state']}, không thể {kind} / "
+                f"ticket is {current['state']}")
+        tx.execute("ticket_event_insert", {
+            "ticket_id": ticket["id"], "kind": kind, "event_key": kind, "at": at,
+            "actor": actor, "detail": json_param(detail)})
+    return ticket
+
+
+def acknowledge(wh: Any, number: str, actor: str, at: datetime) -> dict[str, Any]:
+    """The owner has seen the ticket and is handling it."""
+    return _act(wh, number, "ticket_acknowledge", {}, "acknowledged", actor, at, {})
+
+
+def resolve(wh: Any, number: str, outcome: str, actor: str, at: datetime,
+            false_positive: bool = False) -> dict[str, Any]:
+    """Close the ticket with the recorded outcome (required)."""
+    outcome = (outcome or "").strip()
+    if not outcome:
+        raise TicketActionError("cần ghi kết quả xử lý / an outcome is required to resolve")
+    state = "false_positive" if false_positive else "resolved"
+    return _act(wh, number, "ticket_resolve", {"state": state, "outcome": outcome[:4000]},
+                state, actor, at, {"outcome": outcome[:4000]})

@@ -87,4 +87,36 @@ SELECT st.id AS story_id, st.level,
  ORDER BY st.id;
 
 -- name: story_meta
-SELECT id, brand, topic, level FROM story WHERE id = %(story_id)s;
+SELECT id, brand, topic, level, reasons FROM story WHERE id = %(story_id)s;
+
+-- name: tickets_unresolved
+SELECT * FROM ticket
+ WHERE state IN ('open', 'acknowledged') AND level_since < %(end)s
+ ORDER BY id;
+
+-- name: ticket_by_number
+SELECT t.*, s.title AS story_title, s.brand, s.reasons, s.mention_count, s.interactions
+  FROM ticket t JOIN story s ON s.id = t.story_id
+ WHERE t.number = %(number)s;
+
+-- name: ticket_list
+SELECT t.number, t.level, t.topic, t.owner, t.state, t.late, t.opened_at, t.deadline,
+       s.title AS story_title, s.mention_count, s.interactions
+  FROM ticket t JOIN story s ON s.id = t.story_id
+ WHERE (%(state)s::text IS NULL OR t.state = %(state)s::text)
+ ORDER BY t.level DESC, t.deadline
+ LIMIT %(limit)s;
+
+-- name: ticket_events
+SELECT kind, event_key, at, actor, detail FROM ticket_event
+ WHERE ticket_id = %(ticket_id)s ORDER BY at, id;
+
+-- name: ticket_acknowledge
+UPDATE ticket SET state = 'acknowledged', acknowledged_at = %(at)s
+ WHERE number = %(number)s AND state = 'open'
+RETURNING *;
+
+-- name: ticket_resolve
+UPDATE ticket SET state = %(state)s, outcome = %(outcome)s, resolved_at = %(at)s
+ WHERE number = %(number)s AND state IN ('open', 'acknowledged')
+RETURNING *;
