@@ -41,6 +41,7 @@ def listen_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, warehouse_dsn: s
             "login": pg.get("user"), "password": pg.get("password", ""),
             "schema": pg["dbname"]}),
         "AIRFLOW_CONN_SMTP_DEFAULT": mail_sink.smtp_conn_json(),
+        "AIRFLOW_CONN_SMCC_FACEBOOK_SAMPLE": '{"conn_type": "generic", "password": "t"}',
         "SMCC_SOURCES_FILE": str(settings.config_dir() / "sources.sample.yaml"),
         "SMCC_REPLAY_URL": replay.url,
         "SMCC_LINK_SECRET": "test-secret-0123456789abcdef",

@@ -7,7 +7,7 @@ import json
 import os
 import sys
 from contextlib import ExitStack
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from smcc import settings
@@ -124,6 +124,37 @@ def cmd_ticket(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_sources(args: argparse.Namespace) -> int:
+    from smcc.db import Warehouse
+    from smcc.operations import backfill_command, find_gaps
+
+    with Warehouse(_dsn(args)) as wh:
+        if args.sources_command in ("pause", "resume"):
+            with wh.transaction() as tx:
+                found = tx.execute("source_set_paused", {
+                    "name": args.name, "paused": args.sources_command == "pause"})
+            if not found:
+                print(f"smcc sources: unknown source {args.name!r} (run smcc_listen once to "
+                      "record the configured sources)", file=sys.stderr)
+                return 1
+            print(f"{args.name}: {'paused' if args.sources_command == 'pause' else 'resumed'}")
+            return 0
+        end = datetime.fromisoformat(args.to) if args.to else datetime.now(timezone.utc)
+        start = datetime.fromisoformat(args.since) if args.since else end - timedelta(days=1)
+        if start.tzinfo is None or end.tzinfo is None:
+            raise SystemExit("smcc sources gaps: give --since/--to with a UTC offset, "
+                             "e.g. 2026-12-01T00:00:00+07:00")
+        for src in find_gaps(wh, start, end):
+            last = src.last_success.isoformat() if src.last_success else "never"
+            paused = " (paused)" if src.paused else ""
+            print(f"{src.source}{paused}: last successful interval ends {last}; "
+                  f"{len(src.gaps)} gap(s)")
+            for gap in src.gaps:
+                print(f"  gap {gap[0].isoformat()} .. {gap[1].isoformat()}")
+                print(f"    {backfill_command(gap)}")
+    return 0
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from smcc.db import Warehouse
     from smcc.localrun import run_interval, start_stack
@@ -198,6 +229,16 @@ def build_parser() -> argparse.ArgumentParser:
             tp.add_argument("--outcome", required=True, help="kết quả xử lý (required)")
             tp.add_argument("--false-positive", action="store_true")
     ticket.set_defaults(func=cmd_ticket)
+
+    sources = sub.add_parser("sources", help="pause/resume a source, find crawl gaps")
+    ssub = sources.add_subparsers(dest="sources_command", required=True)
+    for action in ("pause", "resume"):
+        with_dsn(ssub.add_parser(action)).add_argument("name")
+    gaps = with_dsn(ssub.add_parser("gaps", help="intervals never crawled successfully, "
+                                                 "with the backfill command that fills them"))
+    gaps.add_argument("--since", help="start (ISO 8601 with offset; default: 24 h before --to)")
+    gaps.add_argument("--to", help="end (ISO 8601 with offset; default: now)")
+    sources.set_defaults(func=cmd_sources)
 
     demo = sub.add_parser("demo", help="run smcc_listen once on embedded services and sample sources")
     demo.add_argument("--at", default=DEMO_INTERVAL_END.isoformat(),

@@ -61,6 +61,8 @@ def airflow_env(var: Path, pg: PostgresEndpoint, sink: MailSink, replay_url: str
         "AIRFLOW__LOGGING__LOGGING_LEVEL": os.environ.get("AIRFLOW__LOGGING__LOGGING_LEVEL", "INFO"),
         "AIRFLOW_CONN_SMCC_WAREHOUSE": pg.airflow_conn_json(),
         "AIRFLOW_CONN_SMTP_DEFAULT": sink.smtp_conn_json(),
+        # The replay server's Graph API accepts any token; a real page needs a real one.
+        "AIRFLOW_CONN_SMCC_FACEBOOK_SAMPLE": '{"conn_type": "generic", "password": "replay-token"}',
         "SMCC_SOURCES_FILE": os.environ.get(
             "SMCC_SOURCES_FILE", str(settings.config_dir() / "sources.sample.yaml")),
         "SMCC_REPLAY_URL": replay_url,

@@ -76,3 +76,16 @@ SELECT seq, external_id, refreshed, payload FROM crawl_item
 -- name: crawl_run_items_new
 UPDATE crawl_run SET items_new = %(items_new)s
  WHERE source = %(source)s AND interval_start = %(start)s AND interval_end = %(end)s;
+
+-- name: sources_enabled
+SELECT name, type, paused FROM source WHERE enabled ORDER BY name;
+
+-- name: crawl_successes
+SELECT interval_start FROM crawl_run
+ WHERE source = %(source)s AND state = 'success'
+   AND interval_start >= %(start)s AND interval_end <= %(end)s;
+
+-- name: crawl_last_success
+SELECT interval_end FROM crawl_run
+ WHERE source = %(source)s AND state = 'success'
+ ORDER BY interval_end DESC LIMIT 1;
