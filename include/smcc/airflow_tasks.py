@@ -186,3 +186,10 @@ def check_sla(context: dict[str, Any]) -> None:
 
     with warehouse() as wh:
         log.info(stage(wh, interval_of(context), _routing(), LinkSettings.from_env()).line())
+
+
+def queue_digests(context: dict[str, Any]) -> None:
+    from smcc.digest import queue_digests as stage
+
+    with warehouse() as wh:
+        log.info(stage(wh, interval_of(context), _routing(), _scorer().default_brand).line())

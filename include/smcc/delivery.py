@@ -55,8 +55,10 @@ class PermanentDeliveryError(Exception):
     """The server refused the message for good (5xx)."""
 
 
-def build_message(row: dict[str, Any], from_email: str) -> EmailMessage:
-    """A multipart/alternative (plain text + HTML) message for one outbox row."""
+def build_message(row: dict[str, Any], from_email: str,
+                  inline_images: list[dict[str, Any]] = ()) -> EmailMessage:
+    """A multipart/alternative (plain text + HTML) message for one outbox row; inline images
+    (referenced as ``cid:`` in the HTML) travel in a multipart/related part with the HTML."""
     msg = EmailMessage()
     msg["Message-ID"] = row["message_id"]
     msg["From"] = from_email
@@ -66,6 +68,12 @@ def build_message(row: dict[str, Any], from_email: str) -> EmailMessage:
     msg["X-SMCC-Kind"] = row["kind"]
     msg.set_content(row["body_text"], subtype="plain", charset="utf-8")
     msg.add_alternative(row["body_html"], subtype="html", charset="utf-8")
+    if inline_images:
+        html_part = msg.get_payload()[1]
+        for image in inline_images:
+            maintype, subtype = image["content_type"].split("/", 1)
+            html_part.add_related(bytes(image["data"]), maintype=maintype, subtype=subtype,
+                                  cid=f"<{image['cid']}>", disposition="inline")
     return msg
 
 
@@ -121,8 +129,9 @@ def deliver_pending(
             )
             if row is None:
                 break
+            images = tx.fetch_all("outbox_attachments", {"message_id": row["message_id"]})
             try:
-                send_message(smtp, build_message(row, smtp.from_email))
+                send_message(smtp, build_message(row, smtp.from_email, images))
             except (TemporaryDeliveryError, PermanentDeliveryError) as exc:
                 attempts = row["attempts"] + 1
                 report.errors.append(f"{row['message_id']}: {exc}")

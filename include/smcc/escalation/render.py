@@ -304,3 +304,42 @@ def render_gate_alert(
         "engineers": routing.engineers,
     }
     return _render("gate_alert", subject, context)
+
+
+SENTIMENT_NAMES = {"negative": "Tiêu cực", "neutral": "Trung lập", "positive": "Tích cực"}
+STATE_NAMES = {"open": "Đang mở", "acknowledged": "Đã tiếp nhận", "resolved": "Đã xử lý",
+               "false_positive": "Báo nhầm"}
+
+
+def render_digest(data: Any, routing: Routing, chart_cid: str) -> RenderedEmail:
+    """The daily digest for one department or leadership (``smcc.digest.DigestData``)."""
+    day = local_time(data.period.end - timedelta(seconds=1), with_zone=False)[-10:]
+    subject = one_line(f"[SMCC] Bản tin ngày {day} — {data.audience_name}", 250)
+    handled = data.sla_met + data.sla_breached
+    context = {
+        "heading": f"Bản tin ngày {day}",
+        "audience": one_line(data.audience_name, 120),
+        "colour": "#1e3a8a",
+        "levels": [(_level_label(routing, lvl), routing.level_colour(lvl),
+                    data.tickets_by_level.get(lvl, 0)) for lvl in TICKET_LEVELS],
+        "states": [(STATE_NAMES.get(k, k), v) for k, v in sorted(data.tickets_by_state.items())],
+        "sla_met": data.sla_met, "sla_breached": data.sla_breached,
+        "sla_rate": f"{100 * data.sla_met / handled:.0f}%" if handled else "—",
+        "topics": [(routing.topic_name(t) if t in routing.topics else t, n)
+                   for t, n in sorted(data.mentions_by_topic.items(), key=lambda kv: -kv[1])],
+        "sentiments": [(SENTIMENT_NAMES.get(k, k), n)
+                       for k, n in sorted(data.mentions_by_sentiment.items())],
+        "stories": [{
+            "number": one_line(s["number"], 60),
+            "level": _level_label(routing, s["level"]), "colour": routing.level_colour(s["level"]),
+            "title": clean_text(s["title"], 200), "state": STATE_NAMES.get(s["state"], s["state"]),
+            "mentions": vn_number(s["mention_count"]), "interactions": vn_number(s["interactions"]),
+            "deadline": local_time(s["deadline"]), "late": s["late"],
+        } for s in data.top_stories],
+        "late": [{"number": one_line(t["number"], 60), "title": clean_text(t["title"], 200),
+                  "topic": routing.topic_name(t["topic"]), "deadline": local_time(t["deadline"])}
+                 for t in data.late_tickets],
+        "gates": [(g["stage"], g["passed"], g["failed"]) for g in data.gates],
+        "chart_cid": chart_cid,
+    }
+    return _render("digest", subject, context)

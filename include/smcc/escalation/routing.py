@@ -102,6 +102,14 @@ class Routing:
     def topics(self) -> list[str]:
         return list(self._config.topics)
 
+    @property
+    def departments(self) -> list[str]:
+        return list(self._config.departments)
+
+    @property
+    def leadership_department(self) -> str:
+        return self._config.leadership_department
+
     def topic_name(self, topic: str) -> str:
         """Vietnamese name of a topic, e.g. ``network`` -> ``Mạng``."""
         return self._topic(topic).name
