@@ -25,6 +25,7 @@ Backfill with `airflow backfill create --dag-id smcc_listen --from-date A --to-d
 | `escalate` | groups mentions into stories, opens/raises tickets, writes e-mails to the outbox | warehouse error |
 | `gate_escalation` | one ticket per level ≥ 1 story, deadlines = SLA, an e-mail per ticket | a critical check failed: e-mails held in the outbox |
 | `deliver` | sends due outbox e-mails through `smtp_default` | never for SMTP trouble: messages stay queued |
+| `watcher` | runs only when another task failed, and fails the run so it shows red | a source, gate or stage failed |
 
 Gate reports: `var/reports/gates/<stage>/<source>/`; results in table `gate_result`.
 """
@@ -93,10 +94,18 @@ def smcc_listen() -> None:
 
         airflow_tasks.deliver()
 
-    groups = per_source.expand(source=list_sources())
+    @task(trigger_rule=TriggerRule.ONE_FAILED, retries=0)
+    def watcher() -> None:
+        raise RuntimeError("one or more tasks of this run failed: see the red tasks above")
+
+    sources = list_sources()
+    groups = per_source.expand(source=sources)
     story_ids = escalate()
     groups >> story_ids
-    gate_escalation(story_ids) >> deliver()
+    delivered = deliver()
+    gate_escalation(story_ids) >> delivered
+    # Escalation goes on when one source breaks; the watcher still turns the run red.
+    [sources, groups, story_ids, delivered] >> watcher()
 
 
 smcc_listen()

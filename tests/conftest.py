@@ -4,6 +4,7 @@ SMTP server on 127.0.0.1, and the shared data folder."""
 from __future__ import annotations
 
 import itertools
+import logging
 import os
 import shutil
 import tempfile
@@ -19,6 +20,8 @@ from smcc.db import Warehouse, migrate
 from smcc.services import EmbeddedPostgres, MailSink
 
 _counter = itertools.count()
+# pgserver logs from an atexit hook, after pytest has closed the streams.
+logging.getLogger("pgserver").setLevel(logging.WARNING)
 
 # Airflow reads its configuration at import: give the whole test session a private home
 # before anything imports it.

@@ -53,12 +53,15 @@ def listen_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, warehouse_dsn: s
     return env
 
 
-def run_listen(interval_start: datetime):
+def run_listen(interval_end: datetime):
+    """A manual run at ``interval_end`` covers the 15 minutes that just ended."""
     from airflow.dag_processing.dagbag import DagBag
 
     bag = DagBag(str(settings.REPO_ROOT / "dags"))
     assert bag.import_errors == {}
-    return bag.dags["smcc_listen"].test(logical_date=interval_start)
+    run = bag.dags["smcc_listen"].test(logical_date=interval_end)
+    assert (run.data_interval_start, run.data_interval_end) == (START, END)
+    return run
 
 
 def table_counts(wh: Warehouse) -> dict[str, int]:
@@ -72,7 +75,7 @@ def table_counts(wh: Warehouse) -> dict[str, int]:
 
 def test_one_interval_end_to_end_and_rerun_adds_nothing(
         listen_env: dict[str, str], warehouse: Warehouse, mail_sink: MailSink, replay) -> None:
-    run = run_listen(START)
+    run = run_listen(END)
     assert str(run.state) in ("success", "DagRunState.SUCCESS"), run.state
 
     interval = Interval.parse(START, END)
@@ -108,7 +111,7 @@ def test_one_interval_end_to_end_and_rerun_adds_nothing(
 
     before = table_counts(warehouse)
     messages_before = len(mail_sink.messages)
-    rerun = run_listen(START)
+    rerun = run_listen(END)
     assert str(rerun.state) in ("success", "DagRunState.SUCCESS"), rerun.state
     assert table_counts(warehouse) == before
     assert len(mail_sink.messages) == messages_before

@@ -14,14 +14,13 @@ import subprocess
 import sys
 from contextlib import ExitStack
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 
 from smcc import settings
 from smcc.db import migrate
 from smcc.services import EmbeddedPostgres, MailSink, PostgresEndpoint
 
-INTERVAL = timedelta(minutes=15)
 # The demo's data interval; the replay server dates its sample items relative to its end.
 DEMO_INTERVAL_END = datetime.fromisoformat("2026-12-01T09:15:00+07:00")
 
@@ -94,11 +93,14 @@ def airflow(args: list[str], env: dict[str, str], log_path: Path) -> int:
 
 
 def run_interval(env: dict[str, str], interval_end: datetime, log_path: Path) -> int:
-    """``airflow dags test smcc_listen`` for the interval ending at ``interval_end``."""
+    """``airflow dags test smcc_listen`` for the interval ending at ``interval_end``.
+
+    A manual run's data interval is the last complete one before its date, so the run is
+    dated at the interval's end.
+    """
     home = Path(env["AIRFLOW_HOME"])
     if not (home / "airflow.db").exists():
         code = airflow(["db", "migrate"], env, log_path)
         if code:
             return code
-    logical_date = (interval_end - INTERVAL).isoformat()
-    return airflow(["dags", "test", "smcc_listen", logical_date], env, log_path)
+    return airflow(["dags", "test", "smcc_listen", interval_end.isoformat()], env, log_path)

@@ -34,7 +34,12 @@ class Interval:
     def parse(cls, start: str | datetime, end: str | datetime) -> "Interval":
         def as_dt(value: str | datetime) -> datetime:
             moment = value if isinstance(value, datetime) else datetime.fromisoformat(value)
-            return moment.astimezone(timezone.utc)
+            if moment.tzinfo is None:
+                raise ValueError(f"interval bound without a timezone: {value}")
+            utc = moment.astimezone(timezone.utc)
+            # A plain datetime: pendulum's (Airflow's) subclass misbehaves in arithmetic.
+            return datetime(utc.year, utc.month, utc.day, utc.hour, utc.minute, utc.second,
+                            utc.microsecond, tzinfo=timezone.utc)
 
         return cls(as_dt(start), as_dt(end))
 

@@ -296,7 +296,7 @@ def escalate(wh: Warehouse, interval: Interval, run_id: str, scorer: Any, routin
         for story_id in sorted(touched):
             meta = tx.fetch_one("story_meta", {"story_id": story_id})
             story, mentions = refresh_story(tx, story_id, meta["brand"], meta["topic"],
-                                            interval.end, scorer.level_rules)
+                                            interval.end, scorer.level_thresholds())
             event = sync_ticket(tx, story, meta["topic"], mentions, routing, links, interval.end)
             if event:
                 summary.counts[event] += 1

@@ -55,6 +55,11 @@ class EmbeddedPostgres:
 
     def start(self) -> PostgresEndpoint:
         self.data_dir.parent.mkdir(parents=True, exist_ok=True)
+        if not os.environ.get("XDG_RUNTIME_DIR"):
+            # pgserver (platformdirs) wants a private runtime folder; give it one of ours.
+            runtime = self.data_dir.parent / ".runtime"
+            runtime.mkdir(mode=0o700, exist_ok=True)
+            os.environ["XDG_RUNTIME_DIR"] = str(runtime)
         import pgserver
 
         self._server = pgserver.get_server(self.data_dir, cleanup_mode="stop")

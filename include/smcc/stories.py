@@ -88,7 +88,7 @@ def refresh_story(tx: Any, story_id: int, brand: str, topic: str, at: datetime,
     velocity = sum(m["growth_per_hour"] or 0.0 for m in mentions)
     volume = tx.fetch_one("topic_volume", {"brand": brand, "topic": topic, "at": at})
     baseline_per_hour = volume["baseline"] / 12
-    volume_ratio = volume["last_hour"] / baseline_per_hour if baseline_per_hour else None
+    volume_ratio = volume["last_hour"] / baseline_per_hour if baseline_per_hour else 0.0
     level, reasons = story_level([m["level"] for m in mentions], interactions, velocity,
                                  volume_ratio, level_rules)
     mention_reasons = [r for m in mentions if m["level"] == max(x["level"] for x in mentions)

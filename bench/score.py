@@ -1,0 +1,45 @@
+"""Throughput of scoring vs bare underthesea word_tokenize on the same texts (mentions/s/core).
+
+Run: PYTHONPATH=include .venv/bin/python bench/score.py [--repeat 20]
+Texts: data/telecom/eval.jsonl repeated; single process, so figures are per core.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from collections.abc import Callable
+
+from underthesea import word_tokenize
+
+from smcc.nlp import Scorer
+from smcc.settings import REPO_ROOT
+
+
+def rate(fn: Callable[[dict], object], items: list[dict]) -> float:
+    start = time.perf_counter()
+    for item in items:
+        fn(item)
+    return len(items) / (time.perf_counter() - start)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--repeat", type=int, default=20)
+    args = parser.parse_args()
+    rows = [json.loads(line) for line in (REPO_ROOT / "data/telecom/eval.jsonl").read_text(encoding="utf-8").splitlines()]
+    items = rows * args.repeat
+    scorer = Scorer.load()
+    scorer.score(items[0])  # load models outside the timed loop
+    bare = rate(lambda item: word_tokenize(item["text"]), items)
+    scored = rate(scorer.score_record, items)
+    print(f"{'step':<28}{'mentions/s/core':>16}")
+    print(f"{'underthesea word_tokenize':<28}{bare:>16.0f}")
+    print(f"{'Scorer.score_record':<28}{scored:>16.0f}")
+    print(f"summary: {len(items)} texts, scoring keeps {scored / bare:.0%} of bare word_tokenize throughput "
+          f"(target >= 60%)")
+
+
+if __name__ == "__main__":
+    main()

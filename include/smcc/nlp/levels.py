@@ -1,0 +1,186 @@
+"""Crisis levels 0-3 from ``config/levels.yaml``, with reasons in Vietnamese.
+
+0 nothing to do; 1 one customer's complaint or question with small reach (answer in 24 h);
+2 negative with moderate reach, an influential author, serious terms (money lost, account
+taken over, data leak, threats to go to the authorities or press) or a busy negative forum
+thread (answer in 4 h); 3 negative and viral, a negative news article, boycott calls,
+widespread outages, authorities involved, a breach affecting many customers.
+Term lists are regular expressions matched on word boundaries of the accent-folded text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from pydantic import Field, field_validator
+
+from smcc.config import StrictModel, load_config
+
+
+class Level2Rules(StrictModel):
+    min_interactions: int = Field(100, ge=1)
+    min_author_followers: int = Field(10_000, ge=1)
+    forum_min_replies: int = Field(20, ge=1)
+    serious_terms: list[str] = []
+
+
+class Level3Rules(StrictModel):
+    min_interactions: int = Field(1000, ge=1)
+    min_interactions_per_hour: float = Field(300, gt=0)
+    negative_news_article: bool = True
+    boycott_terms: list[str] = []
+    outage_terms: list[str] = []
+    authority_terms: list[str] = []
+    breach_terms: list[str] = []
+
+
+class StoryRules(StrictModel):
+    min_interactions_level2: int = Field(100, ge=1)
+    min_interactions_level3: int = Field(1000, ge=1)
+    min_interactions_per_hour: float = Field(300, gt=0)
+    volume_spike_ratio: float = Field(3.0, gt=1)
+
+
+class LevelRules(StrictModel):
+    names: dict[int, str]
+    sla_hours: dict[int, float]
+    level2: Level2Rules = Level2Rules()
+    level3: Level3Rules = Level3Rules()
+    story: StoryRules = StoryRules()
+
+    @field_validator("level2", "level3")
+    @classmethod
+    def _terms_compile(cls, value: StrictModel) -> StrictModel:
+        for key, terms in value.model_dump().items():
+            for term in terms if isinstance(terms, list) else []:
+                try:
+                    re.compile(term)
+                except re.error as exc:
+                    raise ValueError(f"{key}: invalid pattern {term!r}: {exc}") from None
+        return value
+
+
+def load_levels(path: Path) -> LevelRules:
+    return load_config(path, LevelRules)
+
+
+def fmt(number: float) -> str:
+    """Vietnamese thousands separator: 1250 -> "1.250"."""
+    return f"{round(number):,}".replace(",", ".")
+
+
+def _terms(terms: list[str]) -> re.Pattern[str] | None:
+    return re.compile(rf"(?<![a-z0-9])(?:{'|'.join(f'(?:{t})' for t in terms)})(?![a-z0-9])") if terms else None
+
+
+@dataclass(frozen=True)
+class Mention:
+    """What level rules look at, for one mention and one brand."""
+
+    folded: str
+    sentiment: str
+    source_type: str
+    interactions: int
+    author_followers: int
+    age_hours: float | None
+    replies: int
+    is_question: bool
+
+
+_SENTIMENT_VI = {"negative": "tiêu cực", "neutral": "trung lập", "positive": "tích cực"}
+
+
+class LevelClassifier:
+    def __init__(self, rules: LevelRules) -> None:
+        self.rules = rules
+        self._serious = _terms(rules.level2.serious_terms)
+        self._level3_terms = [
+            (_terms(rules.level3.boycott_terms), "kêu gọi tẩy chay"),
+            (_terms(rules.level3.outage_terms), "sự cố mạng diện rộng"),
+            (_terms(rules.level3.authority_terms), "cơ quan chức năng vào cuộc"),
+            (_terms(rules.level3.breach_terms), "lộ lọt dữ liệu ảnh hưởng nhiều khách hàng"),
+        ]
+
+    def alarming(self, folded: str) -> bool:
+        """Serious or crisis terms: such a mention is negative for the brand whatever its tone."""
+        patterns = [self._serious] + [rx for rx, _ in self._level3_terms]
+        return any(rx is not None and rx.search(folded) for rx in patterns)
+
+    def classify(self, m: Mention) -> tuple[int, list[str]]:
+        for level, check in ((3, self._level3), (2, self._level2), (1, self._level1)):
+            reasons = check(m)
+            if reasons:
+                return level, reasons
+        return 0, []
+
+    def _level3(self, m: Mention) -> list[str]:
+        r3 = self.rules.level3
+        reasons = [f"{label}: “{match.group()}”" for rx, label in self._level3_terms
+                   if rx and (match := rx.search(m.folded))]
+        if m.sentiment != "negative":
+            return reasons
+        if m.interactions >= r3.min_interactions:
+            reasons.append(f"tiêu cực; {fmt(m.interactions)} tương tác ≥ {fmt(r3.min_interactions)}")
+        rate = m.interactions / m.age_hours if m.age_hours else 0.0
+        if rate >= r3.min_interactions_per_hour:
+            reasons.append(f"tiêu cực; {fmt(rate)} tương tác/giờ ≥ {fmt(r3.min_interactions_per_hour)}")
+        if r3.negative_news_article and m.source_type == "news_article":
+            reasons.append("bài báo tiêu cực về thương hiệu")
+        return reasons
+
+    def _level2(self, m: Mention) -> list[str]:
+        r2 = self.rules.level2
+        reasons = []
+        if self._serious and (match := self._serious.search(m.folded)):
+            reasons.append(f"nội dung nghiêm trọng: “{match.group()}”")
+        if m.sentiment != "negative":
+            return reasons
+        if m.interactions >= r2.min_interactions:
+            reasons.append(f"tiêu cực; {fmt(m.interactions)} tương tác ≥ {fmt(r2.min_interactions)}")
+        if m.author_followers >= r2.min_author_followers:
+            reasons.append(f"tiêu cực; tác giả có {fmt(m.author_followers)} người theo dõi "
+                           f"≥ {fmt(r2.min_author_followers)}")
+        if m.source_type == "forum_post" and m.replies >= r2.forum_min_replies:
+            reasons.append(f"chủ đề diễn đàn tiêu cực; {fmt(m.replies)} trả lời ≥ {fmt(r2.forum_min_replies)}")
+        return reasons
+
+    def _level1(self, m: Mention) -> list[str]:
+        small = f"{fmt(m.interactions)} tương tác < {fmt(self.rules.level2.min_interactions)}"
+        if m.sentiment == "negative":
+            return [f"khiếu nại của khách hàng (tiêu cực); {small}"]
+        if m.is_question:
+            return [f"câu hỏi của khách hàng ({_SENTIMENT_VI[m.sentiment]}); {small}"]
+        return []
+
+
+def story_level(mention_levels: Iterable[int], total_interactions: int, interactions_per_hour: float,
+                volume_ratio: float, rules: LevelRules) -> tuple[int, list[str]]:
+    """A story's level from its mentions and its growth; never below its highest mention level.
+
+    Growth only upgrades stories that already need an answer (a mention at level >= 1): a viral
+    story of praise is not a crisis.
+    """
+    base = max(mention_levels, default=0)
+    reasons = [f"mức cao nhất của các đề cập: {base}"] if base else []
+    if base == 0:
+        return 0, reasons
+    s = rules.story
+    level = base
+    checks = [
+        (3, total_interactions >= s.min_interactions_level3,
+         f"tổng {fmt(total_interactions)} tương tác ≥ {fmt(s.min_interactions_level3)}"),
+        (3, interactions_per_hour >= s.min_interactions_per_hour,
+         f"{fmt(interactions_per_hour)} tương tác/giờ ≥ {fmt(s.min_interactions_per_hour)}"),
+        (2, total_interactions >= s.min_interactions_level2,
+         f"tổng {fmt(total_interactions)} tương tác ≥ {fmt(s.min_interactions_level2)}"),
+        (2, volume_ratio >= s.volume_spike_ratio,
+         f"số đề cập tăng {volume_ratio:.1f} lần so với mức nền (≥ {s.volume_spike_ratio:.1f})".replace(".", ",")),
+    ]
+    for target, hit, reason in checks:
+        if hit and target > base:
+            level = max(level, target)
+            reasons.append(reason)
+    return level, reasons

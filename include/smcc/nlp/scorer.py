@@ -1,0 +1,159 @@
+"""Score mentions per configured brand: relevance, sentiment, topic, crisis level."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TextIO
+
+from underthesea import word_tokenize
+
+from smcc.nlp.brands import BrandMatcher, load_brands
+from smcc.nlp.levels import LevelClassifier, LevelRules, Mention, load_levels
+from smcc.nlp.sentiment import MODEL_FILE, SentimentModel, base_features
+from smcc.nlp.text import EMO_NEG, EMO_POS, emoji_signals, fold, normalize
+from smcc.nlp.topic import classify
+from smcc.settings import config_file
+
+# Clause boundaries for comparisons ("Viettel sóng khỏe, còn mobi thì yếu").
+_CLAUSE_BREAK = {".", ",", "!", "?", ";", ":", "...", "nhưng", "còn", "trong khi", "mà"}
+_QUESTION = re.compile(
+    r"\?|(?<![a-z])(?:cho (?:minh|em|toi|hoi) hoi|lam sao|the nao|bao gio|bao lau|bao nhieu|o dau"
+    r"|so (?:nao|may)|goi nao|co ai|ai biet|duoc khong|(?:khong|chua) (?:a|ak|mn|moi nguoi|vay|ta)(?![a-z])"
+    r"|phai khong|gi vay|sao vay|cach nao|cho (?:em|minh|toi) xin)"
+)
+
+
+@dataclass(frozen=True)
+class BrandScore:
+    brand: str
+    relevant: bool
+    sentiment: str
+    sentiment_score: float
+    topic: str
+    level: int
+    reasons: list[str]
+
+
+def _int(item: dict[str, Any], key: str) -> int:
+    value = item.get(key)
+    return int(value) if value is not None else 0
+
+
+class Scorer:
+    """Loads configuration and the model once; ``score`` is cheap apart from one tokenisation."""
+
+    def __init__(self, matchers: list[BrandMatcher], default_brand: str, rules: LevelRules,
+                 model: SentimentModel) -> None:
+        self._matchers = matchers
+        self._levels = LevelClassifier(rules)
+        self._model = model
+        self.default_brand = default_brand
+        self.brands = [m.name for m in matchers]
+        self.model_version = model.version
+
+    @classmethod
+    def load(cls, brands_path: Path | None = None, levels_path: Path | None = None) -> "Scorer":
+        brands = load_brands(brands_path or config_file("brands.yaml", "SMCC_BRANDS_FILE"))
+        rules = load_levels(levels_path or config_file("levels.yaml", "SMCC_LEVELS_FILE"))
+        return cls([BrandMatcher(b) for b in brands.brands], brands.default_brand, rules,
+                   SentimentModel.load(MODEL_FILE))
+
+    def normalize(self, text: str) -> str:
+        return normalize(text)
+
+    def level_thresholds(self) -> LevelRules:
+        """Level names, SLA hours and the rules ``levels.story_level`` needs."""
+        return self._levels.rules
+
+    def score(self, item: dict[str, Any]) -> list[BrandScore]:
+        raw = f"{item['title']}. {item.get('text') or ''}" if item.get("title") else str(item.get("text") or "")
+        norm = normalize(raw)
+        folded = fold(norm)
+        tokens = word_tokenize(norm, use_token_normalize=False)  # already normalised above
+        relevant = {m.name: bool(m.spans(folded)) for m in self._matchers}
+        sentiments = self._sentiments(tokens, norm, [n for n, hit in relevant.items() if hit])
+        signals = emoji_signals(norm)
+        # Praise next to angry or eye-rolling emoji is sarcasm; alarming terms are never good news.
+        forced_negative = (signals.count(EMO_NEG) > signals.count(EMO_POS)) or self._levels.alarming(folded)
+        topic = classify(folded)
+        context = dict(
+            folded=folded,
+            source_type=str(item.get("source_type") or ""),
+            interactions=_int(item, "reactions") + _int(item, "comments") + _int(item, "shares"),
+            author_followers=_int(item, "author_followers"),
+            age_hours=float(item["age_hours"]) if item.get("age_hours") is not None else None,
+            replies=_int(item, "replies"),
+            is_question=bool(_QUESTION.search(folded)),
+        )
+        scores = []
+        for name in self.brands:
+            label, prob = sentiments.get(name, sentiments[None])
+            if forced_negative and label != "negative":
+                label, prob = "negative", max(1.0 - prob, 0.5)
+            level, reasons = (self._levels.classify(Mention(sentiment=label, **context))
+                              if relevant[name] else (0, []))
+            scores.append(BrandScore(name, relevant[name], label, round(prob, 4), topic, level, reasons))
+        return scores
+
+    def _sentiments(self, tokens: list[str], norm: str,
+                    mentioned: list[str]) -> dict[str | None, tuple[str, float]]:
+        """Whole-text sentiment under key ``None``; per brand when several brands are compared."""
+        out: dict[str | None, tuple[str, float]] = {None: self._model.predict(base_features(tokens, norm))}
+        if len(mentioned) < 2:
+            return out
+        per_brand: dict[str, list[str]] = {name: [] for name in mentioned}
+        current: list[str] = []
+        for clause in self._clauses(tokens):
+            folded = fold(" ".join(clause))
+            named = [m.name for m in self._matchers if m.name in per_brand and m.spans(folded)]
+            current = named or current
+            for name in current:
+                per_brand[name].extend(clause)
+        for name, clause_tokens in per_brand.items():
+            if clause_tokens:
+                out[name] = self._model.predict(base_features(clause_tokens, " ".join(clause_tokens)))
+        return out
+
+    @staticmethod
+    def _clauses(tokens: list[str]) -> list[list[str]]:
+        clauses: list[list[str]] = [[]]
+        for token in tokens:
+            if token.lower() in _CLAUSE_BREAK and clauses[-1]:
+                clauses.append([])
+            clauses[-1].append(token)
+        return clauses
+
+    def score_record(self, item: dict[str, Any]) -> dict[str, Any]:
+        best = next(s for s in self.score(item) if s.brand == self.default_brand)
+        return {**item, "relevant": best.relevant, "sentiment": best.sentiment,
+                "sentiment_score": best.sentiment_score, "topic": best.topic, "level": best.level,
+                "reasons": list(best.reasons)}
+
+
+def read_jsonl(inp: TextIO) -> list[tuple[int, dict[str, Any]]]:
+    """Parse JSONL; a malformed line raises ``ValueError`` naming its line number."""
+    rows = []
+    for number, line in enumerate(inp, start=1):
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise ValueError(f"line {number}: invalid JSON: {exc.msg}") from None
+        if not isinstance(item, dict) or not isinstance(item.get("text", ""), str):
+            raise ValueError(f"line {number}: expected an object with a string 'text'")
+        rows.append((number, item))
+    return rows
+
+
+def score_jsonl(inp: TextIO, out: TextIO, scorer: Scorer | None = None) -> int:
+    """Score every JSONL line of ``inp`` into ``out``; returns the number of lines written."""
+    scorer = scorer or Scorer.load()
+    written = 0
+    for _, item in read_jsonl(inp):
+        out.write(json.dumps(scorer.score_record(item), ensure_ascii=False) + "\n")
+        written += 1
+    return written

@@ -1,0 +1,101 @@
+"""Sentiment model: TF-IDF over words and syllables + multinomial logistic regression.
+
+Trained by ``scripts/train_sentiment.py`` with scikit-learn and exported to a plain ``.npz``
+(vocabulary, idf, coefficients), so scoring needs no pickle and no scikit-learn objects. Training
+uses "frustratingly easy" domain adaptation: every feature also appears prefixed with its
+corpus (``edu|``, ``shop|``, ``soc|``, ``tel|``), so the shared weights learn general Vietnamese
+sentiment and the prefixed ones learn what is specific to each corpus. Scoring uses the
+telecom domain.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+
+from smcc.nlp.text import emoji_signals
+
+LABELS = ("negative", "neutral", "positive")
+TELECOM = "tel"
+MODEL_DIR = Path(__file__).resolve().parents[1] / "models"
+MODEL_FILE = MODEL_DIR / "sentiment.npz"
+
+
+def base_features(tokens: list[str], text: str) -> list[str]:
+    """Word uni/bigrams, syllable uni/bigrams and emoji signals of one tokenised text."""
+    words = [t.lower().replace(" ", "_") for t in tokens]
+    syllables = [s for t in tokens for s in t.lower().split()]
+    feats = words + [f"{a} {b}" for a, b in zip(words, words[1:])]
+    feats += [f"s:{s}" for s in syllables] + [f"s:{a} {b}" for a, b in zip(syllables, syllables[1:])]
+    return feats + emoji_signals(text)
+
+
+def domain_features(feats: list[str], domain: str) -> list[str]:
+    return feats + [f"{domain}|{f}" for f in feats]
+
+
+class SentimentModel:
+    """The exported model; ``predict`` returns (label, probability)."""
+
+    def __init__(self, vocab: list[str], idf: np.ndarray, coef: np.ndarray, intercept: np.ndarray,
+                 version: str) -> None:
+        self._vocab = {f: i for i, f in enumerate(vocab)}
+        self._idf = idf
+        self._coef = coef
+        self._intercept = [float(x) for x in intercept]
+        self._by_domain: dict[str, dict[str, tuple[float, float, float, float]]] = {}
+        self.version = version
+
+    @classmethod
+    def load(cls, path: Path = MODEL_FILE) -> "SentimentModel":
+        with np.load(path, allow_pickle=False) as data:
+            vocab = str(data["vocab"]).split("\n")
+            version = f"{path.name}:{hashlib.sha256(path.read_bytes()).hexdigest()[:12]}"
+            return cls(vocab, data["idf"].astype(np.float64), data["coef"].astype(np.float64),
+                       data["intercept"].astype(np.float64), version)
+
+    def _index(self, domain: str) -> dict[str, tuple[float, float, float, float]]:
+        """Base feature -> (squared idf, idf-weighted coefficient per label) over its shared and
+        domain columns, so scoring a text is one dictionary lookup per distinct feature."""
+        if domain not in self._by_domain:
+            prefix = f"{domain}|"
+            columns: dict[str, list[int]] = {}
+            for f, i in self._vocab.items():
+                if f.startswith(prefix) or "|" not in f.split(" ")[0]:
+                    columns.setdefault(f.removeprefix(prefix), []).append(i)
+            index = {}
+            for f, cols in columns.items():
+                idf = self._idf[cols]
+                weighted = self._coef[:, cols] @ idf
+                index[f] = (float(idf @ idf), float(weighted[0]), float(weighted[1]), float(weighted[2]))
+            self._by_domain[domain] = index
+        return self._by_domain[domain]
+
+    def probabilities(self, feats: list[str], domain: str = TELECOM) -> list[float]:
+        """Softmax of the logistic regression over sublinear-tf, l2-normalised tf-idf features."""
+        index = self._index(domain)
+        norm_sq, l0, l1, l2 = 0.0, 0.0, 0.0, 0.0
+        for f, count in Counter(feats).items():
+            entry = index.get(f)
+            if entry is None:
+                continue
+            tf = 1.0 + math.log(count) if count > 1 else 1.0
+            norm_sq += tf * tf * entry[0]
+            l0 += tf * entry[1]
+            l1 += tf * entry[2]
+            l2 += tf * entry[3]
+        scale = 1.0 / math.sqrt(norm_sq) if norm_sq else 0.0
+        logits = [b + scale * v for b, v in zip(self._intercept, (l0, l1, l2))]
+        top = max(logits)
+        exp = [math.exp(x - top) for x in logits]
+        total = sum(exp)
+        return [e / total for e in exp]
+
+    def predict(self, feats: list[str], domain: str = TELECOM) -> tuple[str, float]:
+        probs = self.probabilities(feats, domain)
+        best = max(range(len(LABELS)), key=probs.__getitem__)
+        return LABELS[best], probs[best]
