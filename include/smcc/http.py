@@ -133,6 +133,8 @@ class HttpClient:
     All limits are constructor arguments so tests can make them tiny.
     """
 
+    VALIDATOR_CACHE_SIZE = 1024  # responses kept for conditional GET (ETag / Last-Modified)
+
     def __init__(
         self,
         *,
@@ -244,7 +246,7 @@ class HttpClient:
                     return cached
                 if response.status < 400:
                     if cache and self.conditional and ({"ETag", "Last-Modified"} & set(response.headers)):
-                        self._validators[cache_key] = response
+                        self._remember(cache_key, response)
                     return response
                 failure = HttpError(f"GET {url} returned HTTP {response.status}", url,
                                     response.status, response.content, response.headers)
@@ -257,6 +259,13 @@ class HttpClient:
             backoff = self.backoff * (2 ** attempt)
             self.sleep(min(self.max_retry_after, wait if wait is not None else backoff))
             attempt += 1
+
+    def _remember(self, key: str, response: HttpResponse) -> None:
+        with self._lock:
+            self._validators.pop(key, None)
+            self._validators[key] = response
+            while len(self._validators) > self.VALIDATOR_CACHE_SIZE:
+                self._validators.pop(next(iter(self._validators)))  # oldest first (insertion order)
 
     def _once(self, url: str, params: Mapping[str, Any] | None, headers: Mapping[str, str]) -> HttpResponse:
         with self._lock:

@@ -293,6 +293,7 @@ def escalate(wh: Warehouse, interval: Interval, run_id: str, scorer: Any, routin
     with wh.transaction() as tx:
         tx.lock(ESCALATION_LOCK)
         touched = assign_stories(tx, interval.end)
+        touched |= {row["id"] for row in tx.fetch_all("stories_missing_ticket")}
         for story_id in sorted(touched):
             meta = tx.fetch_one("story_meta", {"story_id": story_id})
             story, mentions = refresh_story(tx, story_id, meta["brand"], meta["topic"],

@@ -120,3 +120,9 @@ RETURNING *;
 UPDATE ticket SET state = %(state)s, outcome = %(outcome)s, resolved_at = %(at)s
  WHERE number = %(number)s AND state IN ('open', 'acknowledged')
 RETURNING *;
+
+-- name: stories_missing_ticket
+-- Stories that need a ticket but have none (an earlier run stopped half-way): healed next run.
+SELECT s.id FROM story s
+ WHERE s.level >= 1 AND NOT EXISTS (SELECT 1 FROM ticket t WHERE t.story_id = s.id)
+ ORDER BY s.id;

@@ -63,6 +63,7 @@ sources:
     ("{name: Voz Mobile, type: rss, feed_urls: [http://x]}", "name"),
     ("{name: voz-mobile, type: rss, feed_urls: [http://x], http: {read_timeout_seconds: -1}}",
      "sources[voz-mobile].http.read_timeout_seconds"),
+    ("{name: tinhte, type: forum, flavour: bdapi, base_url: http://t/}", "bdapi forum needs forum_ids"),
 ])
 def test_errors_name_the_file_the_source_and_the_key(tmp_path, entry, expected):
     path = write(tmp_path, f"sources:\n  - {entry}\n")

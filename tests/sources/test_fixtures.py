@@ -166,3 +166,72 @@ def test_graph_source_reads_real_feed_and_comment_shapes(graph_server, fixtures_
     # Each served post gets the same saved comment page; a comment id is one mention.
     assert sorted(m.external_id for m in found) == sorted(c["id"] for c in comments)
     assert {m.reactions for m in found} == {c.get("like_count", 0) for c in comments}
+
+
+class _BdApiFixtures(BaseHTTPRequestHandler):
+    """tinhte.vn's bdApi: a thread list made of the saved threads, and their saved post pages."""
+
+    posts: dict[str, dict]
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+    def do_GET(self) -> None:  # noqa: N802
+        route, *pairs = urlsplit(self.path).query.split("&")
+        params = dict(p.split("=", 1) for p in pairs)
+        if route == "threads/" and params.get("page") == "1":
+            threads = sorted((b["thread"] for b in self.posts.values()), key=lambda t: -t["thread_update_date"])
+            body: dict = {"threads": threads, "threads_total": len(threads), "links": {"pages": 1, "page": 1}}
+        elif route == "posts/" and params.get("thread_id") in self.posts and params.get("page") == "1":
+            body = self.posts[params["thread_id"]]
+        else:
+            body = {"threads": [], "posts": []}
+        data = json.dumps(body).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json; charset=utf-8")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+
+SINGLE_PAGE_THREADS = ["3704815", "3704680", "3072651"]
+
+
+@pytest.fixture
+def bdapi_server(fixtures_web) -> Iterator[tuple[str, dict[str, dict]]]:
+    folder = fixtures_web / "tinhte" / "api_mocks"
+    posts = {tid: json.loads(read(folder / f"posts__thread_id={tid}.json")) for tid in SINGLE_PAGE_THREADS}
+    server = ThreadingHTTPServer(("127.0.0.1", 0), type("H", (_BdApiFixtures,), {"posts": posts}))
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/appforo/index.php", posts
+    server.shutdown()
+    server.server_close()
+
+
+def test_tinhte_bdapi_forum_collects_the_posts_of_the_interval(bdapi_server, http):
+    from smcc.sources.config import ForumConfig
+
+    base_url, saved = bdapi_server
+    cfg = ForumConfig(name="tinhte", type="forum", flavour="bdapi", base_url=base_url, forum_ids=[36], refresh_hours=0)
+    interval = Interval.parse("2023-08-15T00:00:00+00:00", "2023-08-16T00:00:00+00:00")
+    result = build_source(cfg, http=http).collect(interval)
+    expected = sorted(str(p["post_id"]) for body in saved.values() for p in body["posts"]
+                      if interval.contains(datetime.fromtimestamp(p["post_create_date"], timezone.utc)))
+    assert expected and sorted(m.external_id for m in result.mentions) == expected
+    reply = next(m for m in result.mentions if m.external_id == "64800044")
+    assert reply.text == "Haha cũng hợp lý nha"
+    assert reply.quoted_text == "Tú thích đi xe ôm vì rẻ mà còn đc ôm :))"
+    assert reply.title == "Vì sao người Việt thích đi “xe ôm”, xe ôm có từ bao giờ?"
+    assert reply.url == "https://tinhte.vn/posts/64800044/"
+
+
+def test_tinhte_bdapi_posts_keep_quotes_apart_on_a_long_thread_page(fixtures_web):
+    from smcc.sources.bdapi import parse_posts
+
+    body = json.loads(read(fixtures_web / "tinhte" / "api_mocks" / "posts__thread_id=3441248.json"))
+    posts = parse_posts(body, "tinhte")
+    assert len(posts) == len(body["posts"])
+    quoting = [p for p in posts if p.quoted_text]
+    assert quoting and all(p.quoted_text not in p.text for p in quoting)
+    assert all(p.reactions >= 0 and p.author for p in posts)

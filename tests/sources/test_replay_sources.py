@@ -153,3 +153,17 @@ def test_robots_txt_disallowed_section_fails_the_source(make_source, replay):
 def test_page_budget_stops_a_run_with_a_clear_error(make_source):
     with pytest.raises(SourceError, match="page budget of 3 pages"):
         make_source("diendan-forum", max_pages=3).collect(last_minutes(60))
+
+
+def test_sitemap_backfills_an_interval_the_rss_feed_has_moved_past(replay, make_source, monkeypatch):
+    from smcc.replay import pages
+
+    monkeypatch.setattr(pages, "FEED_SIZE", 3)  # the feed only lists the three newest articles
+    interval = Interval(CLOCK - timedelta(hours=4), CLOCK - timedelta(hours=1))
+    truth = sorted(i["external_id"] for i in replay.published_items()
+                   if i["site"] == "tinnhanh" and interval.contains(i["published_at"]))
+    rss = make_source("tinnhanh-rss").collect(interval)
+    assert len(rss.mentions) < len(truth)
+    assert any("sitemap" in w for w in rss.warnings)
+    sitemap = make_source("baocongnghe-sitemap", sitemap_urls=[f"{replay.url}/tinnhanh/sitemap.xml"])
+    assert sorted(m.external_id for m in sitemap.collect(interval).mentions) == truth

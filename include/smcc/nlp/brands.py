@@ -2,7 +2,8 @@
 
 A mention is relevant to a brand when one of its terms, product names or hotlines occurs on
 word boundaries in the accent-folded text, after the brand's exclusions ("mobi army") have been
-blanked out. "mobile" never matches "mobi" because a letter follows.
+blanked out. "mobile" never matches "mobi" because a letter follows. How the page or thread an
+item was posted in makes it relevant is decided by the scorer.
 """
 
 from __future__ import annotations
@@ -65,6 +66,10 @@ class BrandMatcher:
         if self._exclude is not None:
             folded = self._exclude.sub(lambda m: " " * len(m.group()), folded)
         return [m.span() for m in self._include.finditer(folded)] if self._include else []
+
+    def excluded(self, folded: str) -> bool:
+        """True when the text contains one of the brand's exclusions ("mobi army")."""
+        return self._exclude is not None and self._exclude.search(folded) is not None
 
 
 def load_brands(path: Path) -> BrandsConfig:

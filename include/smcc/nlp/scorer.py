@@ -37,13 +37,39 @@ class BrandScore:
     reasons: list[str]
 
 
+@dataclass(frozen=True)
+class _View:
+    """The part of a text that speaks about one brand, with its sentiment."""
+
+    folded: str
+    sentiment: str
+    probability: float
+
+
 def _int(item: dict[str, Any], key: str) -> int:
     value = item.get(key)
     return int(value) if value is not None else 0
 
 
+def _page_reason(source_type: str, brand: str) -> str:
+    kind = "bình luận" if source_type == "facebook_comment" else "bài đăng"
+    return f"{kind} trên trang của {brand}"
+
+
+def _context_reason(source_type: str, brand: str) -> str:
+    if source_type == "facebook_comment":
+        return f"bình luận dưới bài viết nói về {brand}"
+    return f"trong chủ đề nói về {brand}"
+
+
 class Scorer:
-    """Loads configuration and the model once; ``score`` is cheap apart from one tokenisation."""
+    """Loads configuration and the model once; ``score`` is cheap apart from one tokenisation.
+
+    Optional item keys besides the mention fields: ``context`` (the thread title of a forum post,
+    the parent post's text of a Facebook comment) and ``page_brand`` (the brand owning the page or
+    group the item was posted on). Replies that name no brand take their brand from these, and
+    their topic from the context when their own words have none.
+    """
 
     def __init__(self, matchers: list[BrandMatcher], default_brand: str, rules: LevelRules,
                  model: SentimentModel) -> None:
@@ -73,15 +99,15 @@ class Scorer:
         norm = normalize(raw)
         folded = fold(norm)
         tokens = word_tokenize(norm, use_token_normalize=False)  # already normalised above
-        relevant = {m.name: bool(m.spans(folded)) for m in self._matchers}
-        sentiments = self._sentiments(tokens, norm, [n for n, hit in relevant.items() if hit])
-        signals = emoji_signals(norm)
-        # Praise next to angry or eye-rolling emoji is sarcasm; alarming terms are never good news.
-        forced_negative = (signals.count(EMO_NEG) > signals.count(EMO_POS)) or self._levels.alarming(folded)
+        context = fold(normalize(str(item["context"]))) if item.get("context") else ""
+        source_type = str(item.get("source_type") or "")
+        relevance = self._relevance(folded, context, str(item.get("page_brand") or ""), source_type)
+        views = self._views(tokens, norm, folded, [name for name, why in relevance.items() if why is None])
         topic = classify(folded)
-        context = dict(
-            folded=folded,
-            source_type=str(item.get("source_type") or ""),
+        if topic == "other" and context:
+            topic = classify(context)
+        mention = dict(
+            source_type=source_type,
             interactions=_int(item, "reactions") + _int(item, "comments") + _int(item, "shares"),
             author_followers=_int(item, "author_followers"),
             age_hours=float(item["age_hours"]) if item.get("age_hours") is not None else None,
@@ -90,32 +116,63 @@ class Scorer:
         )
         scores = []
         for name in self.brands:
-            label, prob = sentiments.get(name, sentiments[None])
-            if forced_negative and label != "negative":
-                label, prob = "negative", max(1.0 - prob, 0.5)
-            level, reasons = (self._levels.classify(Mention(sentiment=label, **context))
-                              if relevant[name] else (0, []))
-            scores.append(BrandScore(name, relevant[name], label, round(prob, 4), topic, level, reasons))
+            view = views.get(name, views[None])
+            level, reasons = 0, []
+            if name in relevance:
+                level, reasons = self._levels.classify(
+                    Mention(folded=view.folded, sentiment=view.sentiment, **mention))
+                reasons += [why] if (why := relevance[name]) else []
+            scores.append(BrandScore(name, name in relevance, view.sentiment, round(view.probability, 4),
+                                     topic, level, reasons))
         return scores
 
-    def _sentiments(self, tokens: list[str], norm: str,
-                    mentioned: list[str]) -> dict[str | None, tuple[str, float]]:
-        """Whole-text sentiment under key ``None``; per brand when several brands are compared."""
-        out: dict[str | None, tuple[str, float]] = {None: self._model.predict(base_features(tokens, norm))}
+    def _relevance(self, folded: str, context: str, page_brand: str, source_type: str) -> dict[str, str | None]:
+        """Relevant brands, each with why when the text itself does not name it (``None`` if it does).
+
+        A text naming any brand is about the brands it names. Otherwise the page owner and the
+        brands the context names count, unless the text hits one of that brand's exclusions.
+        """
+        named: dict[str, str | None] = {m.name: None for m in self._matchers if m.spans(folded)}
+        if named:
+            return named
+        page = fold(page_brand)
+        found: dict[str, str | None] = {}
+        for m in self._matchers:
+            if m.excluded(folded):
+                continue
+            if page and m.spans(page):
+                found[m.name] = _page_reason(source_type, m.name)
+            elif context and m.spans(context):
+                found[m.name] = _context_reason(source_type, m.name)
+        return found
+
+    def _views(self, tokens: list[str], norm: str, folded: str, mentioned: list[str]) -> dict[str | None, _View]:
+        """The whole text under key ``None``; when several brands are compared, each brand's
+        clauses under its name, so sentiment, its overrides and level terms stay with their brand."""
+        out: dict[str | None, _View] = {None: self._view(tokens, norm, folded)}
         if len(mentioned) < 2:
             return out
         per_brand: dict[str, list[str]] = {name: [] for name in mentioned}
         current: list[str] = []
         for clause in self._clauses(tokens):
-            folded = fold(" ".join(clause))
-            named = [m.name for m in self._matchers if m.name in per_brand and m.spans(folded)]
+            clause_folded = fold(" ".join(clause))
+            named = [m.name for m in self._matchers if m.name in per_brand and m.spans(clause_folded)]
             current = named or current
             for name in current:
                 per_brand[name].extend(clause)
         for name, clause_tokens in per_brand.items():
             if clause_tokens:
-                out[name] = self._model.predict(base_features(clause_tokens, " ".join(clause_tokens)))
+                text = " ".join(clause_tokens)
+                out[name] = self._view(clause_tokens, text, fold(text))
         return out
+
+    def _view(self, tokens: list[str], text: str, folded: str) -> _View:
+        label, prob = self._model.predict(base_features(tokens, text))
+        signals = emoji_signals(text)
+        # Praise next to angry or eye-rolling emoji is sarcasm; alarming terms are never good news.
+        if label != "negative" and (signals.count(EMO_NEG) > signals.count(EMO_POS) or self._levels.alarming(folded)):
+            label, prob = "negative", max(1.0 - prob, 0.5)
+        return _View(folded, label, prob)
 
     @staticmethod
     def _clauses(tokens: list[str]) -> list[list[str]]:

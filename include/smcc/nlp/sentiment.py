@@ -17,21 +17,43 @@ from pathlib import Path
 
 import numpy as np
 
-from smcc.nlp.text import emoji_signals
+from smcc.nlp.text import emoji_signals, fold
 
 LABELS = ("negative", "neutral", "positive")
 TELECOM = "tel"
-MODEL_DIR = Path(__file__).resolve().parents[1] / "models"
+MODEL_DIR = Path(__file__).resolve().parent / "model"
 MODEL_FILE = MODEL_DIR / "sentiment.npz"
 
 
+# Negators and the filler syllables between a negator and the word it negates, accent-folded
+# ("chua" is both "chưa" and "chua", sour: rare enough in complaints to treat as a negator).
+_NEGATORS = frozenset({"khong", "chang", "cha", "chua", "deo"})
+_NEGATION_FILLERS = frozenset({"he", "co", "duoc", "phai", "bi", "thay", "may", "lam", "qua", "con", "ai"})
+
+
+def _negated(folded: list[str]) -> list[str]:
+    """``n:<syllable>`` for the first content syllable after each negator ("không ổn" -> ``n:on``),
+    so "không tệ", "chả tốt" and "ko on" share features whatever the negator and the accents."""
+    out = []
+    for i, syllable in enumerate(folded):
+        if syllable in _NEGATORS:
+            following = next((s for s in folded[i + 1:i + 4] if s not in _NEGATION_FILLERS), None)
+            if following is not None and following not in _NEGATORS:
+                out.append(f"n:{following}")
+    return out
+
+
 def base_features(tokens: list[str], text: str) -> list[str]:
-    """Word uni/bigrams, syllable uni/bigrams and emoji signals of one tokenised text."""
+    """Word uni/bigrams, syllable uni/bigrams (as written and accent-folded, so unaccented
+    "chan qua" meets what the accented corpora taught about "chán quá"), negation scope and
+    emoji signals of one tokenised text."""
     words = [t.lower().replace(" ", "_") for t in tokens]
     syllables = [s for t in tokens for s in t.lower().split()]
+    folded = fold(" ".join(syllables)).split()  # one translate call; folding keeps the spaces
     feats = words + [f"{a} {b}" for a, b in zip(words, words[1:])]
     feats += [f"s:{s}" for s in syllables] + [f"s:{a} {b}" for a, b in zip(syllables, syllables[1:])]
-    return feats + emoji_signals(text)
+    feats += [f"f:{s}" for s in folded] + [f"f:{a} {b}" for a, b in zip(folded, folded[1:])]
+    return feats + _negated(folded) + emoji_signals(text)
 
 
 def domain_features(feats: list[str], domain: str) -> list[str]:

@@ -24,12 +24,12 @@ _RULES: dict[str, list[tuple[str, float]]] = {
                r"|dang nhap trai phep|lo (?:du lieu|thong tin)|ro ri|tin nhan rac|cuoc goi rac|spam"
                r"|otp|trung thuong|moi vay|lo lot", 2.0), (r"so la|lam phien|chan (?:so|cuoc goi)", 1.0)],
     "network": [(r"song|mang (?:\w+ ){0,3}(?:yeu|cham|lag|te|nghen|do|on)|mat mang|rot mang|sap mang|4g|5g|3g"
-                 r"|toc do|lag|cham (?:nhu|qua|kinh|lam|the|vl)|nghen|vach|chap chon|on dinh|on hon|van|wifi|rot cuoc goi|ngat quang|mat ket noi|load|ping|speedtest|mbps"
-                 r"|phu song|tram phat|cap quang|khong vao (?:duoc )?mang|mat lien lac|khong goi duoc", 1.0),
+                 r"|toc do|lag|cham (?:nhu|qua|kinh|lam|the|vl)|nghen|vach|chap chon|on dinh|on hon|wifi|rot cuoc goi|ngat quang|mat ket noi|load|ping|speedtest|mbps"
+                 r"|phu song|tram phat|cap quang|khong vao (?:duoc )?mang|mat lien lac|khong goi duoc|gian doan", 1.0),
                 (r"(?<!nha )mang", 0.5)],
     "billing": [(r"tru tien|tru cuoc|bi tru|cuoc (?:tra sau|phi|data)|hoa don|nap (?:the|tien)|nap \d+"
                  r"|tai khoan chinh|tinh cuoc|tien cuoc|gia han|thanh toan|ung tien|chiet khau|mat tien"
-                 r"|tien oan|\d+ ?k\b|\d+d\b|dat cat co|cuoc .{0,12}(?:dat|tang|cao)", 1.5)],
+                 r"|tien oan|hoan (?:tien|tra|cuoc)|\d+ ?k\b|\d+d\b|dat cat co|cuoc .{0,12}(?:dat|tang|cao)", 1.5)],
     "subscription": [(r"lam lai sim|doi sim|khoa sim|sim bi khoa|bi khoa|khoa (?:1|2|mot|hai) chieu|esim"
                       r"|chuyen mang|giu so|chuan hoa|sinh trac|cccd|can cuoc|chinh chu|dang ky thue bao"
                       r"|thue bao tra truoc|mat sim|giay to", 2.0)],

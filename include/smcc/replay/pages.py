@@ -15,7 +15,7 @@ from html import escape
 from typing import Any
 from urllib.parse import urlencode
 
-from smcc.replay.content import Article, FbPost, ForumPost, ForumSection, ForumThread, NewsSite, SampleContent
+from smcc.replay.content import Article, FbComment, FbPost, ForumPost, ForumSection, ForumThread, NewsSite, SampleContent
 
 VIETNAM = timezone(timedelta(hours=7))
 FEED_SIZE = 8
@@ -294,7 +294,7 @@ def graph_post(post: FbPost, page_id: str, clock: datetime) -> dict[str, Any]:
     }
 
 
-def graph_comment(comment: Any, post: FbPost, clock: datetime) -> dict[str, Any]:
+def graph_comment(comment: FbComment, post: FbPost, clock: datetime) -> dict[str, Any]:
     object_id = post.id.split("_", 1)[1]
     return {
         "id": comment.id,

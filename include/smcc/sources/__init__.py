@@ -6,15 +6,8 @@ from typing import Callable
 
 from smcc.http import HttpClient
 from smcc.sources.base import CrawlResult, Source, SourceError
-from smcc.sources.config import (
-    ForumConfig,
-    GraphConfig,
-    HttpSettings,
-    RssConfig,
-    SitemapConfig,
-    SourceConfig,
-    load_sources,
-)
+from smcc.sources.config import ForumConfig, GraphConfig, RssConfig, SitemapConfig, SourceConfig, load_sources
+from smcc.sources.bdapi import BdApiForumSource
 from smcc.sources.forum import ForumSource
 from smcc.sources.graph import GraphSource, token_from_env
 from smcc.sources.news import RssSource, SitemapSource
@@ -45,7 +38,7 @@ def build_source(cfg: SourceConfig, http: HttpClient | None = None,
     if isinstance(cfg, SitemapConfig):
         return SitemapSource(cfg, client)
     if isinstance(cfg, ForumConfig):
-        return ForumSource(cfg, client)
+        return BdApiForumSource(cfg, client) if cfg.flavour == "bdapi" else ForumSource(cfg, client)
     if isinstance(cfg, GraphConfig):
         provider = token_provider or token_from_env
         return GraphSource(cfg, client, token=lambda: provider(cfg.token_conn_id))

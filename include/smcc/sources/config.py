@@ -15,7 +15,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import Field, create_model
+from pydantic import Field, create_model, model_validator
 
 from smcc import settings
 from smcc.config import ConfigError, StrictModel, load_yaml, parse_model
@@ -88,10 +88,24 @@ class SitemapConfig(SourceConfig):
 
 
 class ForumConfig(SourceConfig):
+    """``xenforo2``: HTML pages (voz.vn), ``section_paths`` relative to ``base_url``.
+    ``bdapi``: the XenForo bdApi JSON API (tinhte.vn ``/appforo/index.php``), ``forum_ids``.
+    """
+
     type: Literal["forum"]
-    flavour: Literal["xenforo2"] = "xenforo2"
+    flavour: Literal["xenforo2", "bdapi"] = "xenforo2"
     base_url: str
-    section_paths: list[str] = Field(min_length=1)
+    section_paths: list[str] = Field(default_factory=list)
+    forum_ids: list[int] = Field(default_factory=list)
+    page_size: int = Field(20, gt=0, le=100)
+
+    @model_validator(mode="after")
+    def _sections_for_flavour(self) -> "ForumConfig":
+        if self.flavour == "xenforo2" and not self.section_paths:
+            raise ValueError("a xenforo2 forum needs section_paths")
+        if self.flavour == "bdapi" and not self.forum_ids:
+            raise ValueError("a bdapi forum needs forum_ids")
+        return self
 
 
 class GraphConfig(SourceConfig):

@@ -15,7 +15,6 @@ from urllib.parse import urljoin
 
 from bs4 import BeautifulSoup, Tag
 
-from smcc.http import HttpClient
 from smcc.models import Interval, Mention
 from smcc.sources.base import CrawlResult, ParseError, Source, SourceError, complete_html, parse_time
 from smcc.sources.config import ForumConfig
@@ -45,9 +44,6 @@ class ThreadPage:
 
 class ForumSource(Source):
     cfg: ForumConfig
-
-    def __init__(self, cfg: ForumConfig, http: HttpClient) -> None:
-        super().__init__(cfg, http)
 
     def _collect(self, interval: Interval, result: CrawlResult) -> None:
         window = self.refresh_window(interval) or interval

@@ -154,9 +154,11 @@ class GraphSource(Source):
         return items
 
     def _get(self, url: str, params: dict[str, Any] | None, result: CrawlResult) -> dict[str, Any]:
-        for attempt in range(self.cfg.rate_limit_retries + 1):
+        attempt = 0
+        while True:
             try:
                 response, body = self.fetch_parsed(url, _json_object, params=params)
+                break
             except HttpError as exc:
                 code, message = _graph_error(exc.body)
                 if code not in RATE_LIMIT_CODES:
@@ -166,13 +168,12 @@ class GraphSource(Source):
                                       f"{attempt + 1} attempts: {message}") from exc
                 result.warnings.append(f"rate limited (code {code}), pausing")
                 self.http.sleep(self.cfg.rate_limit_pause_seconds * (2 ** attempt))
-                continue
-            usage = usage_percent(response.headers)
-            if usage >= self.cfg.usage_threshold_percent:
-                result.warnings.append(f"Graph usage at {usage:.0f}%, pausing {self.cfg.usage_pause_seconds:g} s")
-                self.http.sleep(self.cfg.usage_pause_seconds)
-            return body
-        raise AssertionError("unreachable")
+                attempt += 1
+        usage = usage_percent(response.headers)
+        if usage >= self.cfg.usage_threshold_percent:
+            result.warnings.append(f"Graph usage at {usage:.0f}%, pausing {self.cfg.usage_pause_seconds:g} s")
+            self.http.sleep(self.cfg.usage_pause_seconds)
+        return body
 
     def _post(self, item: dict[str, Any]) -> Mention | None:
         moment = parse_time(item.get("created_time"))
