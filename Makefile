@@ -3,6 +3,8 @@
 PYTHON ?= python3.11
 VENV := .venv
 STAMP := $(VENV)/.installed
+# Two workers: the suite is sized for a 2-core machine.
+PYTEST_ARGS ?= -n 2
 
 .PHONY: demo test venv clean
 

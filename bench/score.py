@@ -2,7 +2,8 @@
 
 Run: PYTHONPATH=include .venv/bin/python bench/score.py [--repeat 20] [--rounds 5]
 Texts: data/telecom/eval.jsonl repeated; single process, so figures are per core. The two steps
-alternate for several rounds and the best round of each counts, so a busy machine skews less.
+alternate for several rounds and the best round of each counts; time is this process's CPU time,
+so other work on a busy machine skews the figures less.
 """
 
 from __future__ import annotations
@@ -19,10 +20,10 @@ from smcc.settings import REPO_ROOT
 
 
 def rate(fn: Callable[[dict], object], items: list[dict]) -> float:
-    start = time.perf_counter()
+    start = time.process_time()
     for item in items:
         fn(item)
-    return len(items) / (time.perf_counter() - start)
+    return len(items) / (time.process_time() - start)
 
 
 def main() -> None:

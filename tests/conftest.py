@@ -23,12 +23,12 @@ _counter = itertools.count()
 # pgserver logs from an atexit hook, after pytest has closed the streams.
 logging.getLogger("pgserver").setLevel(logging.WARNING)
 
-# Airflow reads its configuration at import: give the whole test session a private home
-# before anything imports it.
-os.environ.setdefault("AIRFLOW_HOME", tempfile.mkdtemp(prefix="smcc-airflow-"))
-os.environ.setdefault("AIRFLOW__CORE__LOAD_EXAMPLES", "False")
-os.environ.setdefault("AIRFLOW__CORE__DAGS_FOLDER", str(settings.REPO_ROOT / "dags"))
-os.environ.setdefault("AIRFLOW__CORE__PLUGINS_FOLDER", str(settings.REPO_ROOT / "plugins"))
+# Airflow reads its configuration at import: give each test process (each xdist worker) a
+# private home, with its own SQLite metadata database, before anything imports it.
+os.environ["AIRFLOW_HOME"] = tempfile.mkdtemp(prefix="smcc-airflow-")
+os.environ["AIRFLOW__CORE__LOAD_EXAMPLES"] = "False"
+os.environ["AIRFLOW__CORE__DAGS_FOLDER"] = str(settings.REPO_ROOT / "dags")
+os.environ["AIRFLOW__CORE__PLUGINS_FOLDER"] = str(settings.REPO_ROOT / "plugins")
 
 
 @pytest.fixture(scope="session")

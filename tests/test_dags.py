@@ -34,7 +34,9 @@ _PROBE = textwrap.dedent("""
         dags[dag_id] = {
             "tags": sorted(dag.tags or []),
             "doc_md": bool(dag.doc_md and dag.doc_md.strip()),
-            "retries": {t.task_id: t.retries for t in dag.tasks},
+            # A watcher (one_failed) only turns the run red: retrying it cannot help.
+            "retries": {t.task_id: t.retries for t in dag.tasks
+                        if getattr(t.trigger_rule, "value", t.trigger_rule) != "one_failed"},
             "timetable": type(dag.timetable).__name__,
         }
     print(json.dumps({"errors": {k: str(v) for k, v in bag.import_errors.items()},

@@ -13,7 +13,7 @@ from underthesea import word_tokenize
 from smcc.nlp.brands import BrandMatcher, load_brands
 from smcc.nlp.levels import LevelClassifier, LevelRules, Mention, load_levels
 from smcc.nlp.sentiment import MODEL_FILE, SentimentModel, base_features
-from smcc.nlp.text import EMO_NEG, EMO_POS, emoji_signals, fold, normalize
+from smcc.nlp.text import EMO_NEG, EMO_POS, fold, normalize
 from smcc.nlp.topic import classify
 from smcc.settings import config_file
 
@@ -167,10 +167,10 @@ class Scorer:
         return out
 
     def _view(self, tokens: list[str], text: str, folded: str) -> _View:
-        label, prob = self._model.predict(base_features(tokens, text))
-        signals = emoji_signals(text)
+        feats = base_features(tokens, text)  # ends with the text's emoji signals
+        label, prob = self._model.predict(feats)
         # Praise next to angry or eye-rolling emoji is sarcasm; alarming terms are never good news.
-        if label != "negative" and (signals.count(EMO_NEG) > signals.count(EMO_POS) or self._levels.alarming(folded)):
+        if label != "negative" and (feats.count(EMO_NEG) > feats.count(EMO_POS) or self._levels.alarming(folded)):
             label, prob = "negative", max(1.0 - prob, 0.5)
         return _View(folded, label, prob)
 

@@ -44,14 +44,13 @@ def _negated(folded: list[str]) -> list[str]:
 
 
 def base_features(tokens: list[str], text: str) -> list[str]:
-    """Word uni/bigrams, syllable uni/bigrams (as written and accent-folded, so unaccented
-    "chan qua" meets what the accented corpora taught about "chán quá"), negation scope and
-    emoji signals of one tokenised text."""
+    """Word uni/bigrams as written, accent-folded syllable uni/bigrams (so unaccented "chan qua"
+    meets what the accented corpora taught about "chán quá"), negation scope and emoji signals
+    of one tokenised text."""
     words = [t.lower().replace(" ", "_") for t in tokens]
     syllables = [s for t in tokens for s in t.lower().split()]
     folded = fold(" ".join(syllables)).split()  # one translate call; folding keeps the spaces
     feats = words + [f"{a} {b}" for a, b in zip(words, words[1:])]
-    feats += [f"s:{s}" for s in syllables] + [f"s:{a} {b}" for a, b in zip(syllables, syllables[1:])]
     feats += [f"f:{s}" for s in folded] + [f"f:{a} {b}" for a, b in zip(folded, folded[1:])]
     return feats + _negated(folded) + emoji_signals(text)
 
@@ -99,17 +98,20 @@ class SentimentModel:
 
     def probabilities(self, feats: list[str], domain: str = TELECOM) -> list[float]:
         """Softmax of the logistic regression over sublinear-tf, l2-normalised tf-idf features."""
-        index = self._index(domain)
+        get = self._index(domain).get
         norm_sq, l0, l1, l2 = 0.0, 0.0, 0.0, 0.0
         for f, count in Counter(feats).items():
-            entry = index.get(f)
+            entry = get(f)
             if entry is None:
                 continue
-            tf = 1.0 + math.log(count) if count > 1 else 1.0
-            norm_sq += tf * tf * entry[0]
-            l0 += tf * entry[1]
-            l1 += tf * entry[2]
-            l2 += tf * entry[3]
+            idf_sq, w0, w1, w2 = entry
+            if count > 1:
+                tf = 1.0 + math.log(count)
+                idf_sq, w0, w1, w2 = tf * tf * idf_sq, tf * w0, tf * w1, tf * w2
+            norm_sq += idf_sq
+            l0 += w0
+            l1 += w1
+            l2 += w2
         scale = 1.0 / math.sqrt(norm_sq) if norm_sq else 0.0
         logits = [b + scale * v for b, v in zip(self._intercept, (l0, l1, l2))]
         top = max(logits)

@@ -21,8 +21,10 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from smcc import settings
 from smcc.db import Warehouse
+from smcc.tickets import TicketActionError, acknowledge, resolve
 from smcc.ui import access
 from smcc.ui.access import Caller
+from smcc.ui.dashboard import TICKET_STATES, load_dashboard, report_file, ticket_view
 
 TEMPLATES = Path(__file__).with_name("templates")
 ACTIONS = {"ack": "Xác nhận", "resolve": "Đã xử lý"}
@@ -104,9 +106,6 @@ def _verify_link(token: str, number: str, action: str) -> str | None:
 
 def create_app(dsn: Callable[[], str] = airflow_warehouse_dsn) -> FastAPI:
     """The SMCC app; ``dsn`` gives the warehouse DSN per request (tests pass their own)."""
-    from smcc.tickets import TicketActionError, acknowledge, resolve
-    from smcc.ui.dashboard import load_dashboard, report_file, ticket_view
-
     app = FastAPI(title="SMCC", docs_url=None, redoc_url=None, openapi_url=None)
 
     @app.exception_handler(_NotLoggedIn)
@@ -124,9 +123,10 @@ def create_app(dsn: Callable[[], str] = airflow_warehouse_dsn) -> FastAPI:
         with Warehouse(dsn()) as wh:
             data = load_dashboard(wh, _routing(), datetime.now(timezone.utc))
         may_act = access.can_act(caller)
+        csrf = {t["number"]: access.csrf_token(caller, f"{t['number']}/ack")
+                for t in data.tickets} if may_act else {}
         return _page(request, "dashboard.html.j2", data=data, user=caller.name, may_act=may_act,
-                     csrf={t["number"]: {a: access.csrf_token(caller, f"{t['number']}/{a}")
-                                         for a in ACTIONS} for t in data.tickets} if may_act else {})
+                     csrf=csrf)
 
     def _ticket_or_404(wh: Warehouse, number: str) -> dict[str, Any]:
         ticket = wh.fetch_one("ticket_by_number", {"number": number})
@@ -179,7 +179,7 @@ def create_app(dsn: Callable[[], str] = airflow_warehouse_dsn) -> FastAPI:
                              title="Không thực hiện được", message=str(exc), ok=False)
         return _page(request, "message.html.j2", title=f"{ACTIONS[action]}: {number}",
                      message=f"Phiếu {number} đã chuyển sang trạng thái "
-                             f"«{_state_label(ticket['state'])}» bởi {caller.name}.", ok=True)
+                             f"«{TICKET_STATES.get(ticket['state'], ticket['state'])}» bởi {caller.name}.", ok=True)
 
     @app.get("/gates/{gate_id}/report")
     def gate_report(gate_id: int, caller: CallerDep) -> FileResponse:
@@ -192,9 +192,3 @@ def create_app(dsn: Callable[[], str] = airflow_warehouse_dsn) -> FastAPI:
         return FileResponse(path, media_type="text/html; charset=utf-8", headers=REPORT_HEADERS)
 
     return app
-
-
-def _state_label(state: str) -> str:
-    from smcc.ui.dashboard import TICKET_STATES
-
-    return TICKET_STATES.get(state, state)

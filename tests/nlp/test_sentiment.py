@@ -1,0 +1,53 @@
+"""Short, unaccented and negated complaints; accents do not change the verdict."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+
+from smcc.nlp import Scorer, evaluate_jsonl
+from smcc.nlp.sentiment import base_features
+from smcc.nlp.text import fold
+from smcc.settings import REPO_ROOT
+
+
+def sentiment(scorer: Scorer, text: str) -> str:
+    return scorer.score_record({"id": "x", "text": text})["sentiment"]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("mobifone lam an chan qua, chuyen mang thoi", "negative"),
+    ("Mạng mobifone chập chờn quá", "negative"),
+    ("Viettel thì sóng khỏe", "positive"),
+    ("mobi ko on chut nao", "negative"),
+    ("mạng mobi dùng ổn định, không có gì phải chê", "positive"),
+])
+def test_short_complaints_and_praise(scorer: Scorer, text: str, expected: str) -> None:
+    assert sentiment(scorer, text) == expected
+
+
+@pytest.mark.parametrize("text", ["Sóng MobiFone yếu quá, gọi toàn rớt", "Nhân viên MobiFone tư vấn nhiệt tình, rất hài lòng",
+                                  "Tổng đài MobiFone chờ máy cả tiếng không ai nghe"])
+def test_same_verdict_with_and_without_accents(scorer: Scorer, text: str) -> None:
+    assert sentiment(scorer, fold(text)) == sentiment(scorer, text)
+
+
+def test_negation_features_are_shared_across_negators_and_accents() -> None:
+    def negated(tokens: list[str]) -> set[str]:
+        return {f for f in base_features(tokens, " ".join(tokens)) if f.startswith("n:")}
+
+    assert negated(["không", "tệ"]) == negated(["chẳng", "hề", "tệ"]) == negated(["khong", "te"]) == {"n:te"}
+    assert negated(["mạng", "tệ"]) == set()
+
+
+def test_holdout_figures_do_not_regress(scorer: Scorer) -> None:
+    """data/telecom/holdout.jsonl was written before tuning and never tuned on; these floors sit
+    below the figures measured for the committed model, to catch regressions only."""
+    with open(REPO_ROOT / "data/telecom/holdout.jsonl", encoding="utf-8") as f:
+        m = evaluate_jsonl(f, io.StringIO(), scorer)
+    assert m["relevant_f1"] >= 0.95
+    assert m["sentiment"]["macro_f1"] >= 0.75
+    assert m["topic"]["macro_f1"] >= 0.85
+    assert m["level"]["accuracy"] >= 0.80
+    assert m["level3_recall"] >= 0.95
