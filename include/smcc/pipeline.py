@@ -213,14 +213,17 @@ def score_batch(wh: Warehouse, source: str, interval: Interval, run_id: str,
     with wh.transaction() as tx:
         rows = tx.fetch_all("score_input", window)
         for row in rows:
+            # A forum post's title is its thread's: context, not the post's own words.
+            own_title = None if row["source_type"] == "forum_post" else row["title"]
             item = {
-                "id": row["id"], "text": row["text"], "title": row["title"],
+                "id": row["id"], "text": row["text"], "title": own_title,
+                "context": row["context"], "page_brand": row["page_brand"],
                 "source_type": row["source_type"], "author_followers": row["author_followers"],
                 "reactions": row["reactions"], "comments": row["comments"],
                 "shares": row["shares"], "replies": row["replies"],
                 "age_hours": max(0.0, (interval.end - row["published_at"]).total_seconds() / 3600),
             }
-            normalized = scorer.normalize(" ".join(filter(None, [row["title"], row["text"]])))
+            normalized = scorer.normalize(" ".join(filter(None, [own_title, row["text"]])))
             for score in scorer.score(item):
                 tx.execute("score_upsert", {
                     "mention_id": row["id"], "brand": score.brand, "relevant": score.relevant,

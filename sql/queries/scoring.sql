@@ -3,8 +3,13 @@
 SELECT m.id, m.source, m.external_id, m.source_type, m.url, m.title, m.text, m.author,
        m.author_followers, m.reactions, m.comments, m.shares, m.published_at, m.state,
        (SELECT count(*) FROM mention r
-         WHERE r.source = m.source AND r.parent_external_id = m.external_id) AS replies
-  FROM mention m
+         WHERE r.source = m.source AND r.parent_external_id = m.external_id) AS replies,
+       -- What the item answers: its parent post, else (forum posts) the thread title.
+       COALESCE((SELECT concat_ws(' ', p.title, p.text) FROM mention p
+                  WHERE p.source = m.source AND p.external_id = m.parent_external_id),
+                CASE WHEN m.source_type = 'forum_post' THEN m.title END) AS context,
+       src.config->>'brand' AS page_brand
+  FROM mention m JOIN source src ON src.name = m.source
  WHERE m.source = %(source)s AND m.interval_start = %(start)s AND m.interval_end = %(end)s
    AND m.state IN ('new', 'quarantined')
  ORDER BY m.id;

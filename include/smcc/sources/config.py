@@ -68,6 +68,9 @@ class SourceConfig(StrictModel):
     type: str
     enabled: bool = True
     description: str | None = None
+    # The brand that owns this page or group: what is posted there is about it even when the
+    # text does not name it (a comment on MobiFone's fanpage).
+    brand: str | None = None
     # Upper bound of pages one collect() may fetch; a pagination loop hits it and fails loudly.
     max_pages: int = Field(200, gt=0)
     refresh_hours: float = Field(48.0, ge=0)
