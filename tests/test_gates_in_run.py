@@ -99,7 +99,7 @@ def test_scoring_bug_quarantines_mentions_and_rescoring_releases_them_once(
 
     def buggy(self, item):
         scores = original(self, item)
-        if "chập chờn" in (item.get("title") or ""):
+        if "chập chờn" in (item.get("context") or ""):
             return [dataclasses.replace(s, level=7) for s in scores]
         return scores
 
