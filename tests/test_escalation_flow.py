@@ -24,7 +24,8 @@ def routing():
     return load_routing()
 
 
-def make_story(wh: Warehouse, topic: str = "network", interactions: int = 40) -> dict:
+def make_story(wh: Warehouse, topic: str = "network", interactions: int = 40,
+               late: bool = False) -> dict:
     """A story with one scored mention, as the pipeline leaves it."""
     with wh.transaction() as tx:
         tx.execute("source_upsert", {"name": "forum", "type": "forum", "enabled": True,
@@ -37,7 +38,7 @@ def make_story(wh: Warehouse, topic: str = "network", interactions: int = 40) ->
             "text": "Mạng MobiFone mất sóng cả tối, gọi tổng đài không được.",
             "quoted_text": None, "parent_external_id": None, "reactions": interactions,
             "comments": 0, "shares": 0, "raw": json_param({}), "interval_start": T0 - timedelta(minutes=15),
-            "interval_end": T0, "run_id": "r1"})
+            "interval_end": T0, "run_id": "r1", "late": late})
         story_id = tx.fetch_one("story_insert", {
             "brand": "MobiFone", "topic": topic, "signature": 1, "title": "Mất sóng",
             "published_at": T0 - timedelta(minutes=10), "at": T0})["id"]
@@ -51,13 +52,16 @@ def make_story(wh: Warehouse, topic: str = "network", interactions: int = 40) ->
     return {"story_id": story_id, "detected_at": T0}
 
 
-def sync(wh: Warehouse, routing, story: dict, level: int, at: datetime) -> str | None:
+def sync(wh: Warehouse, routing, story: dict, level: int, at: datetime,
+         discovered_at: datetime | None = None) -> str | None:
     from smcc.stories import mentions_with_growth
 
     with wh.transaction() as tx:
         mentions = mentions_with_growth(tx, story["story_id"], at)
-        return sync_ticket(tx, {**story, "level": level, "reasons": [f"mức {level}"]},
-                           "network", mentions, routing, LINKS, at)
+        late = all(m["late"] for m in mentions)
+        return sync_ticket(tx, {**story, "level": level, "reasons": [f"mức {level}"],
+                                "late": late}, "network", mentions, routing, LINKS, at,
+                           discovered_at=discovered_at)
 
 
 def ticket(wh: Warehouse) -> dict:
@@ -168,3 +172,35 @@ def test_daily_digest_per_department_and_leadership_with_inline_chart(
     assert "cid:chart7d" in html and ticket(warehouse)["number"] in html
     images = [p for p in owner_mail.walk() if p.get_content_type() == "image/png"]
     assert len(images) == 1 and images[0].get_content().startswith(b"\x89PNG")
+
+
+def test_late_story_gets_a_late_ticket_timed_from_discovery_and_goes_to_the_digest(
+        warehouse: Warehouse, routing, mail_sink: MailSink) -> None:
+    from smcc.digest import queue_digests
+    from smcc.gates import run_gate
+
+    story = make_story(warehouse, late=True)
+    found = T0 + timedelta(days=2)  # a backfill run two days after the interval
+    assert sync(warehouse, routing, story, 1, T0, discovered_at=found) == "created"
+    late = ticket(warehouse)
+    assert late["late"] and late["opened_at"] == found
+    assert late["deadline"] == found + routing.sla(1), "the deadline counts from discovery"
+    assert outbox(warehouse) == [], "late level-1 tickets wait for the digest"
+
+    rows = warehouse.fetch_all("escalation_rows", {"story_ids": [story["story_id"]],
+                                                   "digest_late_level1": True})
+    for row in rows:
+        row["key"], row["sla_hours"] = str(row["story_id"]), 24.0
+    assert run_gate("escalation", rows, batch="all", interval=Interval(T0, found)).passed
+
+    day = Interval(found - timedelta(hours=12), found + timedelta(hours=12))
+    queue_digests(warehouse, day, routing, "MobiFone")
+    deliver_pending(warehouse, SmtpSettings(host=mail_sink.host, port=mail_sink.port), day.end)
+    owner = routing.department(late["owner"]).name
+    digest = next(m for m in mail_sink.messages if owner in str(m["Subject"]))
+    text = digest.get_body(("plain",)).get_content()
+    assert "PHÁT HIỆN MUỘN" in text and late["number"] in text
+
+    # When the late story grows to level 2, it is announced like any other.
+    assert sync(warehouse, routing, story, 2, found + timedelta(hours=1)) == "level_raised"
+    assert [m["kind"] for m in outbox(warehouse) if m["kind"] != "digest"] == ["level_raised"]

@@ -131,8 +131,12 @@ def _parse_payload(payload: dict[str, Any]) -> dict[str, Any]:
 
 
 def gate_raw(wh: Warehouse, source: str, interval: Interval, run_id: str, *,
-             alert: Callable[[Any, Path], None] | None = None) -> StageSummary:
-    """Judge the staged crawl batch; load it into ``mention`` only when no critical check fails."""
+             alert: Callable[[Any, Path], None] | None = None, late: bool = False
+             ) -> StageSummary:
+    """Judge the staged crawl batch; load it into ``mention`` only when no critical check fails.
+
+    ``late`` marks mentions first found by a late run (a backfill), for the late-ticket policy.
+    """
     from smcc.gates import check_volume, run_gate
 
     window = {"source": source, "start": interval.start, "end": interval.end}
@@ -160,7 +164,7 @@ def gate_raw(wh: Warehouse, source: str, interval: Interval, run_id: str, *,
         else:
             tx.execute("quarantine_release", {"stage": "raw", "batch": source,
                                               "start": interval.start, "end": interval.end})
-            loaded = _load_mentions(tx, staged, interval, run_id)
+            loaded = _load_mentions(tx, staged, interval, run_id, late)
             summary.counts.update(loaded)
             tx.execute("crawl_run_items_new", {**window, "items_new": loaded["new"]})
     log.info(result.summary_line())
@@ -178,7 +182,7 @@ def _payload_of(row: dict[str, Any] | None) -> dict[str, Any]:
 
 
 def _load_mentions(tx: Any, staged: list[dict[str, Any]], interval: Interval,
-                   run_id: str) -> dict[str, int]:
+                   run_id: str, late: bool = False) -> dict[str, int]:
     """Upsert the staged batch into ``mention`` and snapshot engagement at the interval's end."""
     new = refreshed = 0
     for item in staged:
@@ -192,7 +196,7 @@ def _load_mentions(tx: Any, staged: list[dict[str, Any]], interval: Interval,
         else:
             params = {**row, "raw": json_param(row.get("raw") or {}),
                       "interval_start": interval.start, "interval_end": interval.end,
-                      "run_id": run_id}
+                      "run_id": run_id, "late": late}
             hit = tx.fetch_one("mention_upsert", params)
             mention_id = hit["id"]
             new += int(hit["inserted"])
@@ -282,9 +286,11 @@ def gate_scored(wh: Warehouse, source: str, interval: Interval, run_id: str, *,
 
 
 def escalate(wh: Warehouse, interval: Interval, run_id: str, scorer: Any, routing: Any,
-             links: Any) -> tuple[StageSummary, list[int]]:
+             links: Any, discovered_at: datetime | None = None) -> tuple[StageSummary, list[int]]:
     """Group new relevant mentions into stories, recompute levels, open or raise tickets.
 
+    ``discovered_at`` is when this run actually found its mentions; a story found only late
+    (all mentions late, none still growing) gets a late ticket whose deadline counts from it.
     Runs under a warehouse-wide advisory lock, so a live run and a backfill run finishing at
     the same time cannot both open a ticket for one story.
     """
@@ -301,7 +307,8 @@ def escalate(wh: Warehouse, interval: Interval, run_id: str, scorer: Any, routin
             meta = tx.fetch_one("story_meta", {"story_id": story_id})
             story, mentions = refresh_story(tx, story_id, meta["brand"], meta["topic"],
                                             interval.end, scorer.level_thresholds())
-            event = sync_ticket(tx, story, meta["topic"], mentions, routing, links, interval.end)
+            event = sync_ticket(tx, story, meta["topic"], mentions, routing, links, interval.end,
+                                discovered_at=discovered_at or interval.end)
             if event:
                 summary.counts[event] += 1
     summary.counts["stories"] = len(touched)
@@ -314,7 +321,9 @@ def gate_escalation(wh: Warehouse, story_ids: list[int], interval: Interval, run
     """Every level >= 1 story touched by this run has one ticket, a correct deadline, an e-mail."""
     from smcc.gates import run_gate
 
-    rows = wh.fetch_all("escalation_rows", {"story_ids": story_ids})
+    rows = wh.fetch_all("escalation_rows", {
+        "story_ids": story_ids,
+        "digest_late_level1": routing.late_policy.level1_to_digest})
     for row in rows:
         row["key"] = str(row["story_id"])
         level = row["ticket_level"] or row["level"]

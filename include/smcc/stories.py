@@ -100,6 +100,9 @@ def refresh_story(tx: Any, story_id: int, brand: str, topic: str, at: datetime,
         "first_published_at": min(m["published_at"] for m in mentions),
         "last_published_at": max(m["published_at"] for m in mentions),
         "detected_at": max(m["interval_end"] for m in mentions),
+        # Found only by late runs and no longer growing: handled under the late policy.
+        "late": all(m["late"] for m in mentions)
+                and not any((m["growth_per_hour"] or 0) > 0 for m in mentions),
     }
     tx.execute("story_update", {**fields, "reasons": json_param(all_reasons)})
     return fields, mentions

@@ -94,20 +94,26 @@ def announce(tx: Any, ticket: dict[str, Any], event: str, recipients: list[str],
 
 
 def sync_ticket(tx: Any, story: dict[str, Any], topic: str, mentions: list[dict[str, Any]],
-                routing: Any, links: LinkSettings, at: datetime) -> str | None:
-    """Open the story's ticket, or raise it when the story's level rose; returns the event."""
+                routing: Any, links: LinkSettings, at: datetime,
+                discovered_at: datetime | None = None) -> str | None:
+    """Open the story's ticket, or raise it when the story's level rose; returns the event.
+
+    A late story (``story["late"]``) opens a late ticket whose deadline counts from
+    ``discovered_at``; at level 1 it is left to the daily digest instead of its own e-mail.
+    """
     level = story["level"]
     if level < 1:
         return None
     route = routing.route(topic, level)
     current = tx.fetch_one("ticket_for_story", {"story_id": story["story_id"]})
+    late = bool(story.get("late"))
     if current is None:
-        opened_at = story["detected_at"]
+        opened_at = max(discovered_at or at, story["detected_at"]) if late else story["detected_at"]
         ticket = tx.fetch_one("ticket_insert", {
             "number": ticket_number(story["story_id"], opened_at),
             "story_id": story["story_id"], "level": level, "topic": topic,
             "owner": route.owner, "coordinating": json_param(route.coordinating),
-            "late": False, "opened_at": opened_at,
+            "late": late, "opened_at": opened_at,
             "deadline": opened_at + routing.sla(level)})
         event, previous = "created", None
         recipients = _recipients(routing, [route.owner, *route.coordinating])
@@ -133,7 +139,10 @@ def sync_ticket(tx: Any, story: dict[str, Any], topic: str, mentions: list[dict[
         return None
     tx.execute("ticket_event_insert", {
         "ticket_id": ticket["id"], "kind": event, "event_key": f"L{level}", "at": at,
-        "actor": "smcc", "detail": json_param({"level": level, "reasons": story["reasons"]})})
+        "actor": "smcc", "detail": json_param({"level": level, "reasons": story["reasons"],
+                                               "late": ticket["late"]})})
+    if ticket["late"] and level == 1 and routing.late_policy.level1_to_digest:
+        return event  # announced in the next daily digest
     announce(tx, ticket, event, recipients, story["reasons"], mentions, routing, links, at,
              previous_level=previous)
     return event

@@ -30,11 +30,11 @@ UPDATE crawl_run
 -- (a re-crawl after a parser fix replaces what a gate quarantined).
 INSERT INTO mention (source, external_id, source_type, url, title, author, author_followers,
                      published_at, text, quoted_text, parent_external_id, reactions, comments,
-                     shares, raw, interval_start, interval_end, first_run_id)
+                     shares, raw, interval_start, interval_end, first_run_id, late)
 VALUES (%(source)s, %(external_id)s, %(source_type)s, %(url)s, %(title)s, %(author)s,
         %(author_followers)s, %(published_at)s, %(text)s, %(quoted_text)s,
         %(parent_external_id)s, %(reactions)s, %(comments)s, %(shares)s, %(raw)s,
-        %(interval_start)s, %(interval_end)s, %(run_id)s)
+        %(interval_start)s, %(interval_end)s, %(run_id)s, %(late)s)
 ON CONFLICT (source, external_id) DO UPDATE
    SET reactions = EXCLUDED.reactions, comments = EXCLUDED.comments, shares = EXCLUDED.shares,
        source_type = CASE WHEN mention.state = 'scored' THEN mention.source_type ELSE EXCLUDED.source_type END,

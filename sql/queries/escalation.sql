@@ -23,7 +23,7 @@ UPDATE score SET story_id = %(story_id)s WHERE mention_id = %(mention_id)s AND b
 
 -- name: story_mentions
 SELECT m.id, m.source, m.source_type, m.url, m.title, m.text, m.author, m.author_followers,
-       m.published_at, m.interval_end, m.reactions, m.comments, m.shares,
+       m.published_at, m.interval_end, m.late, m.reactions, m.comments, m.shares,
        m.reactions + m.comments + m.shares AS interactions, s.level, s.reasons, s.sentiment,
        (SELECT count(*) FROM mention r
          WHERE r.source = m.source AND r.parent_external_id = m.external_id) AS replies,
@@ -81,7 +81,8 @@ RETURNING id;
 SELECT st.id AS story_id, st.level,
        (SELECT count(*) FROM ticket t WHERE t.story_id = st.id) AS ticket_count,
        t.state AS ticket_state, t.level_since AS opened_at, t.deadline, t.level AS ticket_level,
-       (SELECT count(*) FROM outbox o WHERE o.ticket_id = t.id) AS outbox_count
+       (SELECT count(*) FROM outbox o WHERE o.ticket_id = t.id) AS outbox_count,
+       COALESCE(%(digest_late_level1)s AND t.late AND t.level = 1, false) AS digest_only
   FROM story st LEFT JOIN ticket t ON t.story_id = st.id
  WHERE st.level >= 1 AND st.id = ANY(%(story_ids)s)
  ORDER BY st.id;

@@ -59,8 +59,18 @@ class _TopicConfig(StrictModel):
     routes: dict[int, _RouteConfig]
 
 
+class LatePolicy(StrictModel):
+    """How mentions found late (by a backfill, or a run far behind its interval) escalate."""
+
+    # A scheduled run that starts this long after its interval ended counts as late too.
+    late_after_minutes: Annotated[int, Field(gt=0)] = 120
+    # Late level-1 tickets are listed in the next digest instead of e-mailed one by one.
+    level1_to_digest: bool = True
+
+
 class _RoutingConfig(StrictModel):
     reminder_fraction: Annotated[float, Field(gt=0, lt=1)] = 0.75
+    late_policy: LatePolicy = LatePolicy()
     levels: dict[int, _LevelConfig]
     departments: dict[str, _DepartmentConfig]
     leadership_department: NonEmpty
@@ -101,6 +111,10 @@ class Routing:
     @property
     def topics(self) -> list[str]:
         return list(self._config.topics)
+
+    @property
+    def late_policy(self) -> LatePolicy:
+        return self._config.late_policy
 
     @property
     def departments(self) -> list[str]:
