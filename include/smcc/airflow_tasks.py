@@ -111,7 +111,8 @@ def crawl(source: str, context: dict[str, Any]) -> None:
     log.info(summary.line())
 
 
-def _gate(stage: Any, *args: Any, context: dict[str, Any]) -> None:
+def _gate(stage: Any, *args: Any, context: dict[str, Any], interval: Interval | None = None
+          ) -> None:
     """Run a gate stage; a critical failure fails the task at once (retrying cannot fix data)."""
     from airflow.sdk.exceptions import AirflowFailException
 
@@ -119,7 +120,7 @@ def _gate(stage: Any, *args: Any, context: dict[str, Any]) -> None:
 
     with warehouse() as wh:
         try:
-            log.info(stage(wh, *args, interval_of(context), context["run_id"],
+            log.info(stage(wh, *args, interval or interval_of(context), context["run_id"],
                            alert=_alert(wh, context["run_id"])).line())
         except GateFailed as exc:
             raise AirflowFailException(f"data quality gate failed: {exc}") from None
@@ -207,3 +208,50 @@ def queue_digests(context: dict[str, Any]) -> None:
 
     with warehouse() as wh:
         log.info(stage(wh, interval_of(context), _routing(), _scorer().default_brand).line())
+
+
+def rescore_period(context: dict[str, Any]) -> list[int]:
+    """Re-score the period given in the run's params; returns the mention ids re-scored."""
+    from smcc.pipeline import rescore_period as stage
+
+    with warehouse() as wh:
+        summary, ids = stage(wh, period_of(context), _scorer(), _now())
+    log.info(summary.line())
+    return ids
+
+
+def period_of(context: dict[str, Any]) -> Interval:
+    params = context["params"]
+    try:
+        return Interval.parse(params["start"], params["end"])
+    except (KeyError, ValueError) as exc:
+        raise ValueError(f"params start/end must be ISO 8601 times with an offset, start "
+                         f"before end (got {params.get('start')!r}, {params.get('end')!r}): {exc}"
+                         ) from None
+
+
+def gate_rescored(ids: list[int], context: dict[str, Any]) -> None:
+    from smcc.pipeline import gate_scored as stage
+
+    _gate(functools.partial(stage, ids=ids), "rescore", context=context,
+          interval=period_of(context))
+
+
+def escalate_rescored(ids: list[int], context: dict[str, Any]) -> list[int]:
+    from smcc.pipeline import escalate as stage
+    from smcc.tickets import LinkSettings
+
+    period, now = period_of(context), _now()
+    with warehouse() as wh:
+        summary, story_ids = stage(wh, Interval(period.start, max(now, period.end)),
+                                   context["run_id"], _scorer(), _routing(),
+                                   LinkSettings.from_env(), discovered_at=now, mention_ids=ids)
+    log.info(summary.line())
+    return story_ids
+
+
+def gate_escalation_rescored(story_ids: list[int], context: dict[str, Any]) -> None:
+    from smcc.pipeline import gate_escalation as stage
+
+    _gate(functools.partial(stage, routing=_routing()), story_ids or [], context=context,
+          interval=period_of(context))

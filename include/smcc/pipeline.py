@@ -209,48 +209,71 @@ def _load_mentions(tx: Any, staged: list[dict[str, Any]], interval: Interval,
 # --- scoring -------------------------------------------------------------------------------
 
 
+def _score_mentions(tx: Any, ids: list[int], scorer: Any, at: datetime,
+                    summary: StageSummary) -> None:
+    """Score (or re-score) mentions for every configured brand, as of ``at``."""
+    rows = tx.fetch_all("score_input", {"ids": ids})
+    for row in rows:
+        # A forum post's title is its thread's: context, not the post's own words.
+        own_title = None if row["source_type"] == "forum_post" else row["title"]
+        item = {
+            "id": row["id"], "text": row["text"], "title": own_title,
+            "context": row["context"], "page_brand": row["page_brand"],
+            "source_type": row["source_type"], "author_followers": row["author_followers"],
+            "reactions": row["reactions"], "comments": row["comments"],
+            "shares": row["shares"], "replies": row["replies"],
+            "age_hours": max(0.0, (at - row["published_at"]).total_seconds() / 3600),
+        }
+        normalized = scorer.normalize(" ".join(filter(None, [own_title, row["text"]])))
+        for score in scorer.score(item):
+            tx.execute("score_upsert", {
+                "mention_id": row["id"], "brand": score.brand, "relevant": score.relevant,
+                "sentiment": score.sentiment, "sentiment_score": score.sentiment_score,
+                "topic": score.topic, "level": score.level,
+                "reasons": json_param(score.reasons), "normalized_text": normalized,
+                "model_version": scorer.model_version, "scored_at": at,
+            })
+            if score.brand == scorer.default_brand:
+                summary.counts["relevant"] += int(score.relevant)
+                summary.counts["level>=1"] += int(score.relevant and score.level >= 1)
+    tx.execute("mention_mark_scored", {"ids": [r["id"] for r in rows if r["state"] == "new"]})
+    summary.counts["mentions"] = len(rows)
+
+
 def score_batch(wh: Warehouse, source: str, interval: Interval, run_id: str,
                 scorer: Any) -> StageSummary:
     """Score the batch's unscored mentions for every configured brand."""
-    window = {"source": source, "start": interval.start, "end": interval.end}
     summary = StageSummary("score", source, {"mentions": 0, "relevant": 0, "level>=1": 0})
     with wh.transaction() as tx:
-        rows = tx.fetch_all("score_input", window)
-        for row in rows:
-            # A forum post's title is its thread's: context, not the post's own words.
-            own_title = None if row["source_type"] == "forum_post" else row["title"]
-            item = {
-                "id": row["id"], "text": row["text"], "title": own_title,
-                "context": row["context"], "page_brand": row["page_brand"],
-                "source_type": row["source_type"], "author_followers": row["author_followers"],
-                "reactions": row["reactions"], "comments": row["comments"],
-                "shares": row["shares"], "replies": row["replies"],
-                "age_hours": max(0.0, (interval.end - row["published_at"]).total_seconds() / 3600),
-            }
-            normalized = scorer.normalize(" ".join(filter(None, [own_title, row["text"]])))
-            for score in scorer.score(item):
-                tx.execute("score_upsert", {
-                    "mention_id": row["id"], "brand": score.brand, "relevant": score.relevant,
-                    "sentiment": score.sentiment, "sentiment_score": score.sentiment_score,
-                    "topic": score.topic, "level": score.level,
-                    "reasons": json_param(score.reasons), "normalized_text": normalized,
-                    "model_version": scorer.model_version, "scored_at": interval.end,
-                })
-                if score.brand == scorer.default_brand:
-                    summary.counts["relevant"] += int(score.relevant)
-                    summary.counts["level>=1"] += int(score.relevant and score.level >= 1)
-        tx.execute("mention_mark_scored", {"ids": [r["id"] for r in rows if r["state"] == "new"]})
-    summary.counts["mentions"] = len(rows)
+        ids = [r["id"] for r in tx.fetch_all("batch_ids_to_score", {
+            "source": source, "start": interval.start, "end": interval.end})]
+        _score_mentions(tx, ids, scorer, interval.end, summary)
     return summary
 
 
+def rescore_period(wh: Warehouse, period: Interval, scorer: Any, at: datetime
+                   ) -> tuple[StageSummary, list[int]]:
+    """Re-score the stored mentions published in ``period`` with the current model and rules."""
+    summary = StageSummary("rescore", period.key(), {"mentions": 0, "relevant": 0, "level>=1": 0})
+    with wh.transaction() as tx:
+        ids = [r["id"] for r in tx.fetch_all("period_ids_to_rescore", {
+            "start": period.start, "end": period.end})]
+        _score_mentions(tx, ids, scorer, at, summary)
+    summary.notes.append(f"model {scorer.model_version}")
+    return summary, ids
+
+
 def gate_scored(wh: Warehouse, source: str, interval: Interval, run_id: str, *,
-                alert: Callable[[Any, Path], None] | None = None) -> StageSummary:
-    """Judge the scores of the batch; quarantine the mentions whose scores are invalid."""
+                alert: Callable[[Any, Path], None] | None = None,
+                ids: list[int] | None = None) -> StageSummary:
+    """Judge the scores of a batch (a source's interval, or the given mention ``ids`` of a
+    re-scoring run); quarantine the mentions whose scores are invalid."""
     from smcc.gates import run_gate
 
-    window = {"source": source, "start": interval.start, "end": interval.end}
-    rows = wh.fetch_all("scored_batch", window)
+    if ids is None:
+        ids = [r["id"] for r in wh.fetch_all("batch_ids_scored", {
+            "source": source, "start": interval.start, "end": interval.end})]
+    rows = wh.fetch_all("scored_rows", {"ids": ids})
     for row in rows:
         row["mention_key"] = f"{row['source']}:{row['external_id']}"
         row["key"] = f"{row['mention_key']}:{row['brand']}"
@@ -286,13 +309,16 @@ def gate_scored(wh: Warehouse, source: str, interval: Interval, run_id: str, *,
 
 
 def escalate(wh: Warehouse, interval: Interval, run_id: str, scorer: Any, routing: Any,
-             links: Any, discovered_at: datetime | None = None) -> tuple[StageSummary, list[int]]:
+             links: Any, discovered_at: datetime | None = None,
+             mention_ids: list[int] | None = None) -> tuple[StageSummary, list[int]]:
     """Group new relevant mentions into stories, recompute levels, open or raise tickets.
 
     ``discovered_at`` is when this run actually found its mentions; a story found only late
     (all mentions late, none still growing) gets a late ticket whose deadline counts from it.
     Runs under a warehouse-wide advisory lock, so a live run and a backfill run finishing at
-    the same time cannot both open a ticket for one story.
+    the same time cannot both open a ticket for one story. ``mention_ids`` (a re-scoring run)
+    also refreshes the stories those mentions belong to: levels that rise raise the ticket,
+    levels that fall are recorded on it, never applied silently.
     """
     from smcc.db import ESCALATION_LOCK
     from smcc.stories import assign_stories, refresh_story
@@ -303,10 +329,16 @@ def escalate(wh: Warehouse, interval: Interval, run_id: str, scorer: Any, routin
         tx.lock(ESCALATION_LOCK)
         touched = assign_stories(tx, interval.end)
         touched |= {row["id"] for row in tx.fetch_all("stories_missing_ticket")}
+        if mention_ids:
+            touched |= {row["story_id"] for row in tx.fetch_all(
+                "stories_of_mentions", {"ids": mention_ids})}
         for story_id in sorted(touched):
             meta = tx.fetch_one("story_meta", {"story_id": story_id})
-            story, mentions = refresh_story(tx, story_id, meta["brand"], meta["topic"],
-                                            interval.end, scorer.level_thresholds())
+            refreshed = refresh_story(tx, story_id, meta["brand"], meta["topic"],
+                                      interval.end, scorer.level_thresholds())
+            if refreshed is None:
+                continue  # re-scoring left the story without relevant mentions
+            story, mentions = refreshed
             event = sync_ticket(tx, story, meta["topic"], mentions, routing, links, interval.end,
                                 discovered_at=discovered_at or interval.end)
             if event:

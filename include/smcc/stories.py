@@ -79,11 +79,14 @@ def mentions_with_growth(tx: Any, story_id: int, at: datetime) -> list[dict[str,
 
 
 def refresh_story(tx: Any, story_id: int, brand: str, topic: str, at: datetime,
-                  level_rules: Any) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    """Recompute a story's totals and level at ``at``; returns (story fields, mentions)."""
+                  level_rules: Any) -> tuple[dict[str, Any], list[dict[str, Any]]] | None:
+    """Recompute a story's totals and level at ``at``; returns (story fields, mentions), or
+    None when no relevant mention is left (the story is kept as it was)."""
     from smcc.nlp.levels import story_level
 
     mentions = mentions_with_growth(tx, story_id, at)
+    if not mentions:
+        return None
     interactions = sum(m["interactions"] for m in mentions)
     velocity = sum(m["growth_per_hour"] or 0.0 for m in mentions)
     volume = tx.fetch_one("topic_volume", {"brand": brand, "topic": topic, "at": at})

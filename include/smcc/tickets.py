@@ -122,7 +122,7 @@ def sync_ticket(tx: Any, story: dict[str, Any], topic: str, mentions: list[dict[
         ticket = tx.fetch_one("ticket_raise", {
             "ticket_id": current["id"], "level": level, "owner": route.owner,
             "coordinating": json_param(route.coordinating), "level_since": since,
-            "deadline": since + routing.sla(level)})
+            "sla": routing.sla(level)})
         event, previous = "level_raised", current["level"]
         before = _recipients(routing, [current["owner"], *current["coordinating"]])
         now_all = _recipients(routing, [route.owner, *route.coordinating])

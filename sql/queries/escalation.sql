@@ -34,7 +34,7 @@ SELECT m.id, m.source, m.source_type, m.url, m.title, m.text, m.author, m.author
          WHERE e.mention_id = m.id AND e.observed_at < %(at)s
          ORDER BY e.observed_at DESC LIMIT 1) AS previous_observed_at
   FROM score s JOIN mention m ON m.id = s.mention_id
- WHERE s.story_id = %(story_id)s
+ WHERE s.story_id = %(story_id)s AND s.relevant
  ORDER BY s.level DESC, m.reactions + m.comments + m.shares DESC, m.id;
 
 -- name: topic_volume
@@ -64,9 +64,13 @@ ON CONFLICT (story_id) DO NOTHING
 RETURNING *;
 
 -- name: ticket_raise
+-- A raise never extends the deadline; level_since is where the new level's SLA clock starts,
+-- so that deadline = level_since + SLA always holds.
 UPDATE ticket
    SET level = %(level)s, owner = %(owner)s, coordinating = %(coordinating)s,
-       level_since = %(level_since)s, deadline = LEAST(deadline, %(deadline)s)
+       deadline = LEAST(deadline, %(level_since)s::timestamptz + %(sla)s::interval),
+       level_since = LEAST(deadline, %(level_since)s::timestamptz + %(sla)s::interval)
+                     - %(sla)s::interval
  WHERE id = %(ticket_id)s AND level < %(level)s
 RETURNING *;
 

@@ -1,5 +1,17 @@
--- name: score_input
+-- name: batch_ids_to_score
 -- New mentions of a batch, plus those a scored-stage gate quarantined (a re-run re-scores them).
+SELECT id FROM mention
+ WHERE source = %(source)s AND interval_start = %(start)s AND interval_end = %(end)s
+   AND state IN ('new', 'quarantined')
+ ORDER BY id;
+
+-- name: period_ids_to_rescore
+-- Mentions published in a period that were scored before (re-scoring with the current model).
+SELECT id FROM mention
+ WHERE published_at >= %(start)s AND published_at < %(end)s AND state IN ('scored', 'quarantined')
+ ORDER BY id;
+
+-- name: score_input
 SELECT m.id, m.source, m.external_id, m.source_type, m.url, m.title, m.text, m.author,
        m.author_followers, m.reactions, m.comments, m.shares, m.published_at, m.state,
        (SELECT count(*) FROM mention r
@@ -10,8 +22,7 @@ SELECT m.id, m.source, m.external_id, m.source_type, m.url, m.title, m.text, m.a
                 CASE WHEN m.source_type = 'forum_post' THEN m.title END) AS context,
        src.config->>'brand' AS page_brand
   FROM mention m JOIN source src ON src.name = m.source
- WHERE m.source = %(source)s AND m.interval_start = %(start)s AND m.interval_end = %(end)s
-   AND m.state IN ('new', 'quarantined')
+ WHERE m.id = ANY(%(ids)s)
  ORDER BY m.id;
 
 -- name: score_upsert
@@ -30,10 +41,18 @@ ON CONFLICT (mention_id, brand) DO UPDATE
 -- name: mention_mark_scored
 UPDATE mention SET state = 'scored' WHERE id = ANY(%(ids)s) AND state = 'new';
 
--- name: scored_batch
+-- name: batch_ids_scored
+SELECT id FROM mention
+ WHERE source = %(source)s AND interval_start = %(start)s AND interval_end = %(end)s
+   AND state <> 'new'
+ ORDER BY id;
+
+-- name: scored_rows
 SELECT s.mention_id, m.source, m.external_id, s.brand, s.relevant, s.sentiment,
        s.sentiment_score, s.topic, s.level, s.reasons
   FROM score s JOIN mention m ON m.id = s.mention_id
- WHERE m.source = %(source)s AND m.interval_start = %(start)s AND m.interval_end = %(end)s
-   AND m.state <> 'new'
+ WHERE s.mention_id = ANY(%(ids)s)
  ORDER BY s.mention_id, s.brand;
+
+-- name: stories_of_mentions
+SELECT DISTINCT story_id FROM score WHERE mention_id = ANY(%(ids)s) AND story_id IS NOT NULL;

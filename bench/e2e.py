@@ -1,0 +1,222 @@
+"""One ``smcc_listen`` interval end to end through the real Airflow, and the detection latency.
+
+    PYTHONPATH=include .venv/bin/python bench/e2e.py [--sources 20] [--items 200]
+
+``--sources`` synthetic sources (types in turn: rss, news_sitemap, forum, facebook_graph), each
+with ``--items`` Vietnamese items published in the 15-minute interval, each on its own replay
+server; a sources file generated into a temporary folder (``SMCC_SOURCES_FILE``); embedded
+PostgreSQL (or a fresh database on SMCC_DATABASE_URL's server) and an SMTP sink that notes when
+each e-mail arrives. The run is ``airflow dags test smcc_listen <interval end>``, as ``smcc demo``
+runs it (tasks one after another in one process), after an untimed ``airflow db migrate``.
+
+Detection latency of an item that ended in a ticket: (interval end - its publication at the
+replay server) + (wall time from the start of the run to its ticket's first e-mail arriving at the
+SMTP server); the run can start when the interval ends. Targets: 4,000 items in one interval
+under 60 s on 2 cores; latency <= 15 + 2 min.
+"""
+
+from __future__ import annotations
+
+import argparse
+import email
+import email.policy
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from contextlib import ExitStack
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import yaml
+from psycopg2.extensions import make_dsn, parse_dsn
+
+from benchlib import embedded_postgres, fresh_warehouse, print_machine, print_table
+from smcc.db import Warehouse
+from smcc.localrun import airflow, airflow_env
+from smcc.models import Interval
+from smcc.replay import ReplayServer
+from smcc.replay.synthetic import KINDS, synthetic_source
+from smcc.services import MailSink, PostgresEndpoint
+
+END = datetime.fromisoformat("2026-12-01T09:15:00+07:00")
+INTERVAL = Interval(END - timedelta(minutes=15), END)
+RUN_TIMEOUT_SECONDS = 900
+HTTP_DEFAULTS = {"contact_url": "https://github.com/smcc-project/smcc", "min_delay_seconds": 0,
+                 "connect_timeout_seconds": 2, "read_timeout_seconds": 10, "max_retries": 2,
+                 "backoff_seconds": 0.2, "max_retry_after_seconds": 2}
+
+
+class TimedSink(MailSink):
+    """The SMTP sink, noting the wall time each Message-ID arrived."""
+
+    def __init__(self, mail_dir: Path) -> None:
+        super().__init__(mail_dir)
+        self.arrivals: dict[str, float] = {}
+
+    def store(self, content: bytes, rcpt_tos: list[str]) -> None:
+        arrived = time.time()
+        message_id = email.message_from_bytes(content, policy=email.policy.default)["Message-ID"]
+        self.arrivals.setdefault(str(message_id), arrived)
+        super().store(content, rcpt_tos)
+
+
+@dataclass
+class RunResult:
+    """What one interval cost and produced."""
+
+    sources: int
+    items: int
+    exit_code: int
+    wall_seconds: float
+    stored: int
+    tickets: int
+    emails: int
+    gates_failed: int
+    latencies: list[float] = field(default_factory=list)  # seconds, one per ticketed item
+    task_seconds: dict[str, float] = field(default_factory=dict)  # summed over mapped instances
+
+    @property
+    def per_item_ms(self) -> float:
+        return 1000 * self.wall_seconds / max(1, self.items)
+
+
+def migrated_airflow_home(folder: Path) -> Path:
+    """An AIRFLOW_HOME whose metadata database is migrated once and copied into each run."""
+    home = folder / "airflow-template"
+    if not (home / "airflow.db").exists():
+        env = {**airflow_env(folder / "template-var", _no_pg(), MailSink(), "http://127.0.0.1:1"),
+               "AIRFLOW_HOME": str(home)}
+        home.mkdir(parents=True, exist_ok=True)
+        if airflow(["db", "migrate"], env, folder / "airflow-migrate.log"):
+            raise RuntimeError(f"airflow db migrate failed: see {folder / 'airflow-migrate.log'}")
+    return home
+
+
+def _no_pg() -> PostgresEndpoint:
+    return PostgresEndpoint("127.0.0.1", 1, "nobody", "", "none")
+
+
+def _endpoint(dsn: str) -> PostgresEndpoint:
+    parts = parse_dsn(dsn)
+    return PostgresEndpoint(parts["host"], int(parts.get("port", 5432)), parts["user"], parts.get("password", ""),
+                            parts["dbname"])
+
+
+def run_interval(server: dict[str, str], folder: Path, template_home: Path, sources: int, items: int,
+                 label: str) -> RunResult:
+    """Start the replay servers and the sink, run one interval, measure it; stop everything."""
+    var = folder / label
+    built = [synthetic_source(KINDS[n % len(KINDS)], n, items) for n in range(sources)]
+    with ExitStack() as stack:
+        dsn = stack.enter_context(fresh_warehouse(server, f"smcc_bench_{label}"))
+        sink = stack.enter_context(TimedSink(var / "mail"))
+        servers = [stack.enter_context(ReplayServer(clock=END, content=s.content)) for s in built]
+        sources_file = var / "sources.yaml"
+        sources_file.parent.mkdir(parents=True, exist_ok=True)
+        sources_file.write_text(yaml.safe_dump({"http": HTTP_DEFAULTS, "sources": [
+            s.config(r.url) for s, r in zip(built, servers)]}, allow_unicode=True), encoding="utf-8")
+        env = {**airflow_env(var, _endpoint(dsn), sink, servers[0].url), "SMCC_SOURCES_FILE": str(sources_file)}
+        shutil.copytree(template_home, env["AIRFLOW_HOME"], dirs_exist_ok=True)
+        log = var / "airflow.log"
+        started = time.time()
+        code = _dags_test(env, log)
+        wall = time.time() - started
+        result = RunResult(sources, sources * items, code, wall, *_outcome(dsn, sink))
+        result.latencies = _latencies(dsn, sink, started)
+        result.task_seconds = _task_seconds(Path(env["AIRFLOW_HOME"]) / "airflow.db")
+    return result
+
+
+def _dags_test(env: dict[str, str], log_path: Path) -> int:
+    """``airflow dags test`` as ``localrun`` runs it, bounded so a bench cannot hang (-1: timed out)."""
+    exe = Path(sys.executable).with_name("airflow")
+    with log_path.open("a", encoding="utf-8") as log:
+        try:
+            return subprocess.run([str(exe), "dags", "test", "smcc_listen", END.isoformat()], env=env, stdout=log,
+                                  stderr=subprocess.STDOUT, timeout=RUN_TIMEOUT_SECONDS, check=False).returncode
+        except subprocess.TimeoutExpired:
+            return -1
+
+
+def _outcome(dsn: str, sink: TimedSink) -> tuple[int, int, int, int]:
+    with Warehouse(dsn) as wh, wh.transaction() as tx:
+        counts = []
+        for sql in ("SELECT count(*) AS n FROM mention", "SELECT count(*) AS n FROM ticket",
+                    "SELECT count(*) AS n FROM gate_result WHERE NOT passed"):
+            tx.cur.execute(sql)
+            counts.append(tx.cur.fetchone()["n"])
+    return counts[0], counts[1], len(sink.arrivals), counts[2]
+
+
+def _latencies(dsn: str, sink: TimedSink, run_started: float) -> list[float]:
+    """Per ticketed item: minutes from publication to the interval end, plus run time to its e-mail."""
+    with Warehouse(dsn) as wh, wh.transaction() as tx:
+        tx.cur.execute("SELECT o.ticket_id, o.message_id FROM outbox o WHERE o.ticket_id IS NOT NULL")
+        first_mail: dict[int, float] = {}
+        for row in tx.cur.fetchall():
+            arrived = sink.arrivals.get(row["message_id"])
+            if arrived is not None:
+                first_mail[row["ticket_id"]] = min(arrived, first_mail.get(row["ticket_id"], arrived))
+        tx.cur.execute("SELECT DISTINCT t.id AS ticket_id, m.id, m.published_at FROM ticket t "
+                       "JOIN score s ON s.story_id = t.story_id JOIN mention m ON m.id = s.mention_id")
+        rows = tx.cur.fetchall()
+    return [(END - row["published_at"]).total_seconds() + first_mail[row["ticket_id"]] - run_started
+            for row in rows if row["ticket_id"] in first_mail]
+
+
+def _task_seconds(airflow_db: Path) -> dict[str, float]:
+    totals: dict[str, float] = defaultdict(float)
+    with sqlite3.connect(airflow_db) as conn:
+        rows = conn.execute("SELECT task_id, (julianday(end_date) - julianday(start_date)) * 86400 "
+                            "FROM task_instance WHERE dag_id = 'smcc_listen' AND end_date IS NOT NULL").fetchall()
+    for task_id, seconds in rows:
+        totals[task_id.split(".")[-1]] += seconds or 0.0
+    return dict(totals)
+
+
+def describe(result: RunResult) -> str:
+    lat = sorted(result.latencies)
+    latency = (f"latency median {statistics.median(lat) / 60:.1f} min, max {lat[-1] / 60:.1f} min over {len(lat)} "
+               f"ticketed items" if lat else "no ticketed item")
+    return (f"{result.items} items from {result.sources} sources in {result.wall_seconds:.1f} s "
+            f"(exit {result.exit_code}; {result.stored} stored, {result.tickets} tickets, {result.emails} e-mails, "
+            f"{result.gates_failed} failed gates); {latency}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sources", type=int, default=20)
+    parser.add_argument("--items", type=int, default=200, help="items per source in the interval")
+    args = parser.parse_args(argv)
+    folder = Path(tempfile.mkdtemp(prefix="smcc-bench-e2e-"))
+    folder.chmod(0o755)
+    try:
+        with embedded_postgres() as server:
+            print_machine(make_dsn(**server))
+            result = run_interval(server, folder, migrated_airflow_home(folder), args.sources, args.items, "e2e")
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    print_table(("task", "seconds (sum over sources)"),
+                [(task, f"{seconds:.1f}") for task, seconds in sorted(result.task_seconds.items(),
+                                                                     key=lambda kv: -kv[1])])
+    lat = sorted(result.latencies)
+    print_table(("figure", "value", "target", "verdict"), [
+        ("items in the interval", result.items, "", ""),
+        ("run wall time (s)", f"{result.wall_seconds:.1f}", "< 60 for 4,000 items",
+         "pass" if result.exit_code == 0 and result.wall_seconds < 60 else "FAIL"),
+        ("latency median (min)", f"{statistics.median(lat) / 60:.1f}" if lat else "-", "<= 17", ""),
+        ("latency max (min)", f"{lat[-1] / 60:.1f}" if lat else "-", "<= 17",
+         "pass" if lat and lat[-1] <= 17 * 60 else "FAIL"),
+    ])
+    print("summary: " + describe(result))
+    return 0 if result.exit_code == 0 else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
