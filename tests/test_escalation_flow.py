@@ -11,6 +11,7 @@ from smcc.db import Warehouse, json_param
 from smcc.delivery import SmtpSettings, deliver_pending
 from smcc.escalation.routing import load_routing
 from smcc.models import Interval
+from smcc.pipeline import store_mentions
 from smcc.services import MailSink
 from smcc.sla import check_sla
 from smcc.tickets import LinkSettings, TicketActionError, acknowledge, resolve, sync_ticket
@@ -30,15 +31,15 @@ def make_story(wh: Warehouse, topic: str = "network", interactions: int = 40,
     with wh.transaction() as tx:
         tx.execute("source_upsert", {"name": "forum", "type": "forum", "enabled": True,
                                      "config": json_param({})})
-        mention = tx.fetch_one("mention_upsert", {
+        mention, = store_mentions(tx, [{
             "source": "forum", "external_id": "p1", "source_type": "forum_post",
             "url": "https://forum.example/t/1#post-1", "title": "Mất sóng MobiFone ở Cầu Giấy",
             "author": "hoangnam", "author_followers": 120,
-            "published_at": T0 - timedelta(minutes=10),
+            "published_at": (T0 - timedelta(minutes=10)).isoformat(),
             "text": "Mạng MobiFone mất sóng cả tối, gọi tổng đài không được.",
             "quoted_text": None, "parent_external_id": None, "reactions": interactions,
-            "comments": 0, "shares": 0, "raw": json_param({}), "interval_start": T0 - timedelta(minutes=15),
-            "interval_end": T0, "run_id": "r1", "late": late})
+            "comments": 0, "shares": 0, "raw": {}}],
+            Interval(T0 - timedelta(minutes=15), T0), "r1", late=late)
         story_id = tx.fetch_one("story_insert", {
             "brand": "MobiFone", "topic": topic, "signature": 1, "title": "Mất sóng",
             "published_at": T0 - timedelta(minutes=10), "at": T0})["id"]

@@ -14,26 +14,33 @@ def engineer_emails() -> list[str]:
     return [address.strip() for address in raw.split(",") if address.strip()]
 
 
+def notify_engineers(context: Any) -> None:
+    """Failure callback: e-mail the engineers about this task (a fresh notifier each time:
+    a notifier renders its templates in place, so a shared one would repeat the first failure)."""
+    from airflow.providers.smtp.notifications.smtp import SmtpNotifier
+
+    SmtpNotifier(
+        to=engineer_emails(),
+        from_email=os.environ.get("SMCC_FROM_EMAIL", "smcc@localhost"),
+        smtp_conn_id=settings.SMTP_CONN_ID,
+        subject="[SMCC] Task thất bại / task failed: {{ ti.dag_id }}.{{ ti.task_id }} "
+                "[{{ ti.rendered_map_index or ti.map_index }}] {{ run_id }}",
+        html_content="<p>Task <b>{{ ti.task_id }}</b> "
+                     "({{ ti.rendered_map_index or ti.map_index }}) của DAG <b>{{ ti.dag_id }}</b> "
+                     "đã thất bại sau các lần thử lại (run {{ run_id }}, khoảng dữ liệu "
+                     "{{ data_interval_start }} → {{ data_interval_end }}).</p>"
+                     "<p>Lỗi / error: {{ exception }}</p><p>Xem log: {{ ti.log_url }}</p>",
+    )(context)
+
+
 def default_args() -> dict[str, Any]:
     """Task defaults: two retries (a flaky site or SMTP server gets a second chance) and a
     failure e-mail to the engineers through the SMTP connection once retries are spent."""
-    from airflow.providers.smtp.notifications.smtp import SmtpNotifier
-
     return {
         "owner": "smcc",
         "retries": int(os.environ.get("SMCC_TASK_RETRIES", "2")),
         "retry_delay": timedelta(seconds=int(os.environ.get("SMCC_RETRY_DELAY_SECONDS", "60"))),
         "retry_exponential_backoff": True,
         "execution_timeout": timedelta(minutes=30),
-        "on_failure_callback": SmtpNotifier(
-            to=engineer_emails(),
-            from_email=os.environ.get("SMCC_FROM_EMAIL", "smcc@localhost"),
-            smtp_conn_id=settings.SMTP_CONN_ID,
-            subject="[SMCC] Task thất bại / task failed: {{ ti.dag_id }}.{{ ti.task_id }} "
-                    "[{{ ti.map_index }}] {{ run_id }}",
-            html_content="<p>Task <b>{{ ti.task_id }}</b> của DAG <b>{{ ti.dag_id }}</b> đã thất "
-                         "bại sau các lần thử lại (run {{ run_id }}, khoảng dữ liệu "
-                         "{{ data_interval_start }} → {{ data_interval_end }}).</p>"
-                         "<p>Xem log: {{ ti.log_url }}</p>",
-        ),
+        "on_failure_callback": notify_engineers,
     }

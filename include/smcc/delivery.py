@@ -116,7 +116,7 @@ def deliver_pending(
     smtp: SmtpSettings,
     now: datetime,
     *,
-    limit: int = 500,
+    limit: int = 10_000,
     max_attempts: int = 5,
     message_ids: list[str] | None = None,
 ) -> DeliveryReport:

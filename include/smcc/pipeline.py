@@ -9,6 +9,7 @@ which happens in real time, reads the clock.
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -53,8 +54,23 @@ def sync_sources(wh: Warehouse, configs: list[Any]) -> list[str]:
     return [row["name"] for row in rows]
 
 
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _storable(value: Any) -> Any:
+    """Text PostgreSQL can hold: NUL dropped, lone surrogates (broken JSON escapes) as U+FFFD."""
+    if isinstance(value, str):
+        return _LONE_SURROGATE.sub("\ufffd", value.replace("\x00", ""))
+    if isinstance(value, dict):
+        return {_storable(k): _storable(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_storable(v) for v in value]
+    return value
+
+
 def _mention_payload(mention: Mention) -> dict[str, Any]:
-    data = mention.as_dict()
+    """A mention as JSON-ready data that PostgreSQL can store, whatever the page contained."""
+    data = _storable(mention.as_dict())
     data["published_at"] = mention.published_at.isoformat()
     return data
 
@@ -181,32 +197,35 @@ def _payload_of(row: dict[str, Any] | None) -> dict[str, Any]:
     return {k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in row.items()}
 
 
+def store_mentions(tx: Any, rows: list[dict[str, Any]], interval: Interval, run_id: str,
+                   late: bool = False) -> list[dict[str, Any]]:
+    """Upsert mention payloads (``_mention_payload`` shape) in one statement; returns
+    ``id``, ``source``, ``external_id`` and ``inserted`` per row."""
+    if not rows:
+        return []
+    return tx.fetch_all("mention_upsert_batch", {
+        "rows": json_param(rows), "interval_start": interval.start,
+        "interval_end": interval.end, "run_id": run_id, "late": late})
+
+
 def _load_mentions(tx: Any, staged: list[dict[str, Any]], interval: Interval,
                    run_id: str, late: bool = False) -> dict[str, int]:
     """Upsert the staged batch into ``mention`` and snapshot engagement at the interval's end."""
-    new = refreshed = 0
-    for item in staged:
-        row = _parse_payload(item["payload"])
-        if item["refreshed"]:
-            hit = tx.fetch_one("mention_refresh_engagement", row)
-            if hit is None:
-                continue
-            mention_id = hit["id"]
-            refreshed += 1
-        else:
-            params = {**row, "raw": json_param(row.get("raw") or {}),
-                      "interval_start": interval.start, "interval_end": interval.end,
-                      "run_id": run_id, "late": late}
-            hit = tx.fetch_one("mention_upsert", params)
-            mention_id = hit["id"]
-            new += int(hit["inserted"])
-        tx.execute("snapshot_upsert", {
-            "mention_id": mention_id, "observed_at": interval.end,
-            "reactions": row["reactions"], "comments": row["comments"], "shares": row["shares"]})
-    return {"new": new, "refreshed": refreshed}
+    new = [item["payload"] for item in staged if not item["refreshed"]]
+    refreshed = [item["payload"] for item in staged if item["refreshed"]]
+    stored = store_mentions(tx, new, interval, run_id, late)
+    updated = tx.fetch_all("mention_refresh_batch", {"rows": json_param(refreshed)}) if refreshed else []
+    tx.execute("snapshot_upsert_batch", {"rows": json_param(new + refreshed),
+                                         "observed_at": interval.end})
+    return {"new": sum(1 for row in stored if row["inserted"]), "refreshed": len(updated)}
 
 
 # --- scoring -------------------------------------------------------------------------------
+
+
+# Scoring reads at most this much of a text: the verdict is in the first pages, and a
+# megabyte-long thread must not stall a batch (the whole text stays stored).
+SCORED_TEXT_LIMIT = 20_000
 
 
 def _score_mentions(tx: Any, ids: list[int], scorer: Any, at: datetime,
@@ -214,6 +233,7 @@ def _score_mentions(tx: Any, ids: list[int], scorer: Any, at: datetime,
     """Score (or re-score) mentions for every configured brand, as of ``at``."""
     rows = tx.fetch_all("score_input", {"ids": ids})
     for row in rows:
+        row["text"] = row["text"][:SCORED_TEXT_LIMIT]
         # A forum post's title is its thread's: context, not the post's own words.
         own_title = None if row["source_type"] == "forum_post" else row["title"]
         item = {

@@ -23,36 +23,53 @@ class StoryRules:
     event_window: timedelta = timedelta(hours=3)
 
 
-def _find_story(tx: Any, row: dict[str, Any], signature: int, rules: StoryRules) -> int | None:
+def _find_story(candidates: list[dict[str, Any]], row: dict[str, Any], signature: int,
+                rules: StoryRules) -> int | None:
+    """The story this mention belongs to, among its brand and topic's recent stories."""
     from smcc.nlp.similarity import hamming
 
     published: datetime = row["published_at"]
-    candidates = tx.fetch_all("story_candidates", {
-        "brand": row["brand"], "topic": row["topic"], "since": published - rules.window})
-    for story in candidates:
+    recent = [c for c in candidates if c["last_published_at"] >= published - rules.window]
+    for story in recent:
         if hamming(story["signature"], signature) <= rules.max_distance:
             return story["id"]
     if row["topic"] in rules.event_topics and row["sentiment"] == "negative":
-        for story in candidates:
+        for story in recent:
             if story["last_published_at"] >= published - rules.event_window:
                 return story["id"]
     return None
 
 
 def assign_stories(tx: Any, at: datetime, rules: StoryRules = StoryRules()) -> set[int]:
-    """Attach every relevant scored mention without a story; return the stories touched."""
+    """Attach every relevant scored mention without a story; return the stories touched.
+
+    Candidate stories are read once per brand and topic and kept up to date in memory, so
+    the cost grows with the mentions, not with mentions times stories.
+    """
     from smcc.nlp.similarity import signature as simhash
 
+    rows = tx.fetch_all("scores_without_story")
+    candidates: dict[tuple[str, str], list[dict[str, Any]]] = {}
     touched: set[int] = set()
-    for row in tx.fetch_all("scores_without_story"):
+    for row in rows:
+        group = (row["brand"], row["topic"])
+        if group not in candidates:
+            earliest = min(r["published_at"] for r in rows if (r["brand"], r["topic"]) == group)
+            candidates[group] = tx.fetch_all("story_candidates", {
+                "brand": row["brand"], "topic": row["topic"], "since": earliest - rules.window})
         signature = simhash(row["normalized_text"])
-        story_id = _find_story(tx, row, signature, rules)
+        story_id = _find_story(candidates[group], row, signature, rules)
         if story_id is None:
             title = (row["title"] or row["text"] or "").strip().replace("\n", " ")[:200]
             story_id = tx.fetch_one("story_insert", {
                 "brand": row["brand"], "topic": row["topic"], "signature": signature,
                 "title": title or "(không có tiêu đề)", "published_at": row["published_at"],
                 "at": at})["id"]
+            candidates[group].insert(0, {"id": story_id, "signature": signature,
+                                         "last_published_at": row["published_at"]})
+        else:
+            story = next(c for c in candidates[group] if c["id"] == story_id)
+            story["last_published_at"] = max(story["last_published_at"], row["published_at"])
         tx.execute("score_set_story", {"story_id": story_id, "mention_id": row["mention_id"],
                                        "brand": row["brand"]})
         touched.add(story_id)

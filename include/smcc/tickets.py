@@ -152,6 +152,10 @@ class TicketActionError(ValueError):
     """The ticket does not exist or is not in a state that allows the action."""
 
 
+ACTION_NAMES = {"acknowledged": "xác nhận tiếp nhận", "resolved": "đánh dấu đã xử lý",
+                "false_positive": "đánh dấu báo nhầm"}
+
+
 def _act(wh: Any, number: str, query: str, params: dict[str, Any], kind: str, actor: str,
          at: datetime, detail: dict[str, Any]) -> dict[str, Any]:
     with wh.transaction() as tx:
@@ -160,9 +164,12 @@ def _act(wh: Any, number: str, query: str, params: dict[str, Any], kind: str, ac
             raise TicketActionError(f"không có phiếu {number} / no such ticket")
         ticket = tx.fetch_one(query, {"number": number, "at": at, **params})
         if ticket is None:
+            from smcc.escalation.render import STATE_NAMES
+
+            state = STATE_NAMES.get(current["state"], current["state"])
             raise TicketActionError(
-                f"phiếu {number} đang ở trạng thái {current['state']}, không thể {kind} / "
-                f"ticket is {current['state']}")
+                f"phiếu {number} đang ở trạng thái “{state}”, không thể "
+                f"{ACTION_NAMES.get(kind, kind)}")
         tx.execute("ticket_event_insert", {
             "ticket_id": ticket["id"], "kind": kind, "event_key": kind, "at": at,
             "actor": actor, "detail": json_param(detail)})

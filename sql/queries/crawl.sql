@@ -25,16 +25,21 @@ UPDATE crawl_run
        warnings = %(warnings)s, error = %(error)s, finished_at = now()
  WHERE source = %(source)s AND interval_start = %(start)s AND interval_end = %(end)s;
 
--- name: mention_upsert
--- Engagement always refreshes; content may still change while the mention is unscored
--- (a re-crawl after a parser fix replaces what a gate quarantined).
+-- name: mention_upsert_batch
+-- One statement for a whole batch (a JSON array of mentions, unique per source and external
+-- id: the raw gate guarantees it). Engagement always refreshes; content may still change
+-- while the mention is unscored (a re-crawl after a parser fix replaces what a gate refused).
 INSERT INTO mention (source, external_id, source_type, url, title, author, author_followers,
                      published_at, text, quoted_text, parent_external_id, reactions, comments,
                      shares, raw, interval_start, interval_end, first_run_id, late)
-VALUES (%(source)s, %(external_id)s, %(source_type)s, %(url)s, %(title)s, %(author)s,
-        %(author_followers)s, %(published_at)s, %(text)s, %(quoted_text)s,
-        %(parent_external_id)s, %(reactions)s, %(comments)s, %(shares)s, %(raw)s,
-        %(interval_start)s, %(interval_end)s, %(run_id)s, %(late)s)
+SELECT r.source, r.external_id, r.source_type, r.url, r.title, r.author, r.author_followers,
+       r.published_at, r.text, r.quoted_text, r.parent_external_id, r.reactions, r.comments,
+       r.shares, COALESCE(r.raw, '{}'::jsonb), %(interval_start)s, %(interval_end)s,
+       %(run_id)s, %(late)s
+  FROM jsonb_to_recordset(%(rows)s::jsonb) AS r(
+       source text, external_id text, source_type text, url text, title text, author text,
+       author_followers integer, published_at timestamptz, text text, quoted_text text,
+       parent_external_id text, reactions integer, comments integer, shares integer, raw jsonb)
 ON CONFLICT (source, external_id) DO UPDATE
    SET reactions = EXCLUDED.reactions, comments = EXCLUDED.comments, shares = EXCLUDED.shares,
        source_type = CASE WHEN mention.state = 'scored' THEN mention.source_type ELSE EXCLUDED.source_type END,
@@ -46,17 +51,23 @@ ON CONFLICT (source, external_id) DO UPDATE
        text = CASE WHEN mention.state = 'scored' THEN mention.text ELSE EXCLUDED.text END,
        quoted_text = CASE WHEN mention.state = 'scored' THEN mention.quoted_text ELSE EXCLUDED.quoted_text END,
        raw = CASE WHEN mention.state = 'scored' THEN mention.raw ELSE EXCLUDED.raw END
-RETURNING id, (xmax = 0) AS inserted;
+RETURNING id, source, external_id, (xmax = 0) AS inserted;
 
--- name: mention_refresh_engagement
-UPDATE mention
-   SET reactions = %(reactions)s, comments = %(comments)s, shares = %(shares)s
- WHERE source = %(source)s AND external_id = %(external_id)s
-RETURNING id;
+-- name: mention_refresh_batch
+-- New engagement counts of already stored mentions (unknown ones are ignored).
+UPDATE mention m
+   SET reactions = r.reactions, comments = r.comments, shares = r.shares
+  FROM jsonb_to_recordset(%(rows)s::jsonb) AS r(
+       source text, external_id text, reactions integer, comments integer, shares integer)
+ WHERE m.source = r.source AND m.external_id = r.external_id
+RETURNING m.id;
 
--- name: snapshot_upsert
+-- name: snapshot_upsert_batch
 INSERT INTO engagement_snapshot (mention_id, observed_at, reactions, comments, shares)
-VALUES (%(mention_id)s, %(observed_at)s, %(reactions)s, %(comments)s, %(shares)s)
+SELECT m.id, %(observed_at)s, r.reactions, r.comments, r.shares
+  FROM jsonb_to_recordset(%(rows)s::jsonb) AS r(
+       source text, external_id text, reactions integer, comments integer, shares integer)
+  JOIN mention m ON m.source = r.source AND m.external_id = r.external_id
 ON CONFLICT (mention_id, observed_at) DO UPDATE
    SET reactions = EXCLUDED.reactions, comments = EXCLUDED.comments, shares = EXCLUDED.shares;
 

@@ -9,6 +9,7 @@ from typing import Any
 
 from smcc.db import Warehouse, json_param
 from smcc.models import Interval
+from smcc.pipeline import store_mentions
 from smcc.tickets import LinkSettings, sync_ticket
 
 
@@ -33,13 +34,12 @@ SOURCE = "dien-dan-test"
 
 def _story(tx: Any, seeded: SeededStory, n: int, interval: Interval) -> dict[str, Any]:
     published = interval.end - timedelta(minutes=5 + n)
-    mention = tx.fetch_one("mention_upsert", {
+    mention, = store_mentions(tx, [{
         "source": SOURCE, "external_id": f"p{n}", "source_type": "forum_post",
         "url": f"https://forum.example/t/{n}#post-{n}", "title": seeded.title,
-        "author": f"thanhvien{n}", "author_followers": 100, "published_at": published,
+        "author": f"thanhvien{n}", "author_followers": 100, "published_at": published.isoformat(),
         "text": seeded.mention_text, "quoted_text": None, "parent_external_id": None,
-        "reactions": 40 + n, "comments": 3, "shares": 1, "raw": json_param({}),
-        "interval_start": interval.start, "interval_end": interval.end, "run_id": "seed"})
+        "reactions": 40 + n, "comments": 3, "shares": 1, "raw": {}}], interval, "seed")
     story_id = tx.fetch_one("story_insert", {
         "brand": "MobiFone", "topic": seeded.topic, "signature": n, "title": seeded.title,
         "published_at": published, "at": interval.end})["id"]

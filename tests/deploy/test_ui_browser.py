@@ -83,14 +83,14 @@ def test_admin_logs_in_sees_the_smcc_view_and_acknowledges_a_ticket(
     row = browser.find_element(By.CSS_SELECTOR, f"tr.ticket[data-number='{number}']")
     row.find_element(By.CSS_SELECTOR, "button.ack").click()
     result = wait_for(browser, ec.presence_of_element_located((By.ID, "result")))
-    assert number in result.text and "Đã xác nhận" in result.text
+    assert number in result.text and "Đã tiếp nhận" in result.text
     assert ui_server.ticket_state(number) == "acknowledged"
     assert ui_server.ticket_actor(number, "acknowledged") == "admin"
 
     browser.find_element(By.LINK_TEXT, "Quay lại bảng điều khiển SMCC").click()
     row = wait_for(browser, ec.presence_of_element_located(
         (By.CSS_SELECTOR, f"tr.ticket[data-number='{number}']")))
-    assert row.find_element(By.CSS_SELECTOR, "td.state").text == "Đã xác nhận"
+    assert row.find_element(By.CSS_SELECTOR, "td.state").text == "Đã tiếp nhận"
     browser.switch_to.default_content()
     browser.save_screenshot(str(ui_server.artifacts / "smcc_ui.png"))
 

@@ -44,7 +44,7 @@ def test_open_tickets_most_urgent_first_and_closed_ones_leave(warehouse: Warehou
     resolve(warehouse, numbers[1], "Đã gọi lại cho khách hàng", "cskh", now)
     board = load_dashboard(warehouse, routing, now)
     assert [(t["number"], t["state_label"], t["can_acknowledge"]) for t in board.tickets] == [
-        (numbers[0], "Đã xác nhận", False), (numbers[2], "Đang mở", True)]
+        (numbers[0], "Đã tiếp nhận", False), (numbers[2], "Đang mở", True)]
 
 
 def test_stories_come_with_their_mentions_and_sources_with_their_crawl(

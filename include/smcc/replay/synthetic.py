@@ -3,10 +3,12 @@
 One :class:`SyntheticSource` is one source of one type (``rss``, ``news_sitemap``, ``forum``,
 ``facebook_graph``) with ``items`` items published inside the 15 minutes before the replay
 clock, served by its own :class:`~smcc.replay.ReplayServer` (the server hosts one forum and
-one Facebook page, so several sources of a type need several servers). Texts are the
-labelled Vietnamese telecom mentions under ``data/telecom/`` (real wording, a realistic mix of
-complaints, praise and unrelated chatter), each made unique with a place and a time so the
-stories group like real traffic rather than collapsing into exact duplicates.
+one Facebook page, so several sources of a type need several servers). A share
+``relevant_share`` of the texts are the labelled Vietnamese telecom mentions under
+``data/telecom/`` (real wording, mostly complaints about the brand); the rest is everyday
+chatter about other things, as most of what a news site or forum publishes is. Each text is
+made unique with a place and a time so stories group like real traffic rather than collapsing
+into exact duplicates.
 """
 
 from __future__ import annotations
@@ -30,6 +32,17 @@ POSTS_PER_THREAD = 20
 COMMENTS_PER_FB_POST = 9
 _PLACES = ("Cầu Giấy", "Đống Đa", "Thanh Xuân", "Hà Đông", "Quận 7", "Thủ Đức", "Bình Thạnh", "Hải Châu",
            "Ninh Kiều", "Biên Hòa", "Long Biên", "Gò Vấp", "Tân Bình", "Hoàng Mai", "Sơn Trà")
+# Everyday chatter: subject x what happened x closing, none about a telecom brand.
+_CHATTER = (
+    ("Đội tuyển Việt Nam", "Giá xăng", "Thời tiết Hà Nội", "Chiếc điện thoại gập mới", "Giá vàng",
+     "Kỳ thi tốt nghiệp", "Đường vành đai 3", "Quán phở đầu ngõ", "Bộ phim chiếu Tết", "Giải chạy marathon",
+     "Chợ hoa xuân", "Tuyến metro số 1"),
+    ("tăng mạnh trong tuần này", "được nhiều người quan tâm", "khiến dư luận bàn tán", "gây tắc đường giờ cao điểm",
+     "có nhiều thay đổi so với năm ngoái", "nhận được đánh giá tích cực", "vẫn chưa có thông tin chính thức",
+     "thu hút hàng nghìn người tham gia"),
+    ("theo ghi nhận của phóng viên.", "mọi người thấy sao?", "anh em vào bàn luận nhé.",
+     "dự kiến kéo dài đến cuối tháng.", "nhiều gia đình đã lên kế hoạch từ sớm."),
+)
 _RSS_SELECTORS = {
     "title": "h1.title-detail",
     "text": "p.description, article.fck_detail p",
@@ -52,18 +65,24 @@ def _corpus() -> tuple[str, ...]:
 class _Writer:
     """Deterministic texts, authors and times for one source."""
 
-    def __init__(self, seed: int) -> None:
+    def __init__(self, seed: int, relevant_share: float) -> None:
         self.rng = random.Random(seed)
+        self.relevant_share = relevant_share
         self.serial = 0
+
+    def _sentence(self) -> str:
+        if self.rng.random() < self.relevant_share:
+            return self.rng.choice(_corpus())
+        return " ".join(self.rng.choice(part) for part in _CHATTER)
 
     def text(self) -> str:
         self.serial += 1
         place = self.rng.choice(_PLACES)
-        return f"{self.rng.choice(_corpus())} (khu {place}, lúc {self.rng.randint(0, 23)}h{self.serial % 60:02d})"
+        return f"{self._sentence()} (khu {place}, lúc {self.rng.randint(0, 23)}h{self.serial % 60:02d})"
 
     def title(self) -> str:
-        words = self.rng.choice(_corpus()).split()
-        return " ".join(words[:14]).rstrip(",.;:")
+        words = self._sentence().split()
+        return " ".join(words[:14]).rstrip(",.;:?")
 
     def author(self) -> str:
         return f"thanhvien_{self.rng.randint(1000, 99999)}"
@@ -101,13 +120,17 @@ class SyntheticSource:
                 "usage_pause_seconds": 1, "rate_limit_pause_seconds": 1}
 
 
-def synthetic_source(kind: str, index: int, items: int, seed: int = 0) -> SyntheticSource:
-    """Source number ``index`` of type ``kind`` with ``items`` new items in the interval."""
+def synthetic_source(kind: str, index: int, items: int, seed: int = 0,
+                     relevant_share: float = 0.2) -> SyntheticSource:
+    """Source number ``index`` of type ``kind`` with ``items`` new items in the interval, a share
+    ``relevant_share`` of whose texts (titles included) come from the telecom corpus."""
     if kind not in KINDS:
         raise ValueError(f"unknown source type {kind!r}; known: {', '.join(KINDS)}")
     if items < 1:
         raise ValueError("a synthetic source needs at least one item")
-    writer = _Writer(seed * 1_000_003 + index)
+    if not 0 <= relevant_share <= 1:
+        raise ValueError("relevant_share is a share between 0 and 1")
+    writer = _Writer(seed * 1_000_003 + index, relevant_share)
     name = f"bench-{kind.replace('_', '-')}-{index:02d}"
     build = {"rss": _news, "news_sitemap": _news, "forum": _forum, "facebook_graph": _facebook}[kind]
     return SyntheticSource(name, kind, items, build(kind, index, items, writer))

@@ -21,10 +21,11 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from smcc import settings
 from smcc.db import Warehouse
+from smcc.escalation.render import STATE_NAMES
 from smcc.tickets import TicketActionError, acknowledge, resolve
 from smcc.ui import access
 from smcc.ui.access import Caller
-from smcc.ui.dashboard import TICKET_STATES, load_dashboard, report_file, ticket_view
+from smcc.ui.dashboard import load_dashboard, report_file, ticket_view
 
 TEMPLATES = Path(__file__).with_name("templates")
 ACTIONS = {"ack": "Xác nhận", "resolve": "Đã xử lý"}
@@ -179,7 +180,7 @@ def create_app(dsn: Callable[[], str] = airflow_warehouse_dsn) -> FastAPI:
                              title="Không thực hiện được", message=str(exc), ok=False)
         return _page(request, "message.html.j2", title=f"{ACTIONS[action]}: {number}",
                      message=f"Phiếu {number} đã chuyển sang trạng thái "
-                             f"«{TICKET_STATES.get(ticket['state'], ticket['state'])}» bởi {caller.name}.", ok=True)
+                             f"«{STATE_NAMES.get(ticket['state'], ticket['state'])}» bởi {caller.name}.", ok=True)
 
     @app.get("/gates/{gate_id}/report")
     def gate_report(gate_id: int, caller: CallerDep) -> FileResponse:

@@ -13,11 +13,9 @@ from typing import Any
 
 from smcc import settings
 from smcc.db import Warehouse
-from smcc.escalation.render import clean_text, duration, local_time, safe_url
+from smcc.escalation.render import STATE_NAMES, clean_text, duration, local_time, safe_url
 from smcc.escalation.routing import Routing
 
-TICKET_STATES = {"open": "Đang mở", "acknowledged": "Đã xác nhận", "resolved": "Đã xử lý",
-                 "false_positive": "Báo nhầm"}
 CRAWL_STATES = {"success": "Thành công", "failed": "Lỗi", "running": "Đang chạy"}
 SOURCE_TYPES = {"news_article": "Bài báo", "forum_post": "Diễn đàn",
                 "facebook_post": "Bài Facebook", "facebook_comment": "Bình luận Facebook"}
@@ -71,7 +69,7 @@ def ticket_view(row: dict[str, Any], routing: Routing, now: datetime) -> dict[st
     return {
         **_level(routing, row["level"]),
         "number": row["number"], "state": row["state"],
-        "state_label": TICKET_STATES.get(row["state"], row["state"]),
+        "state_label": STATE_NAMES.get(row["state"], row["state"]),
         "topic": _topic_name(routing, row["topic"]),
         "owner": _department_name(routing, row["owner"]),
         "coordinating": [_department_name(routing, d) for d in row["coordinating"]],
@@ -107,7 +105,7 @@ def _stories(wh: Warehouse, routing: Routing, limit: int, per_story: int) -> lis
         "mention_count": r["mention_count"], "interactions": r["interactions"],
         "last_published_at": local_time(r["last_published_at"]),
         "ticket_number": r["ticket_number"],
-        "ticket_state": TICKET_STATES.get(r["ticket_state"] or "", ""),
+        "ticket_state": STATE_NAMES.get(r["ticket_state"] or "", ""),
         "mentions": by_story.get(r["id"], []),
     } for r in rows]
 
