@@ -6,12 +6,9 @@ Rows are mentions as the crawl stages them (Vietnamese texts of data/telecom, a 
 bytes each). Each method loads all rows in batches of ``--batch``, one transaction per batch,
 as ``gate_raw`` loads one source's batch:
 
-- ``pipeline._load_mentions``: the product path, one ``mention_upsert`` and one
-  ``snapshot_upsert`` round trip per row;
-- ``execute_values``: the same two named queries' SQL, one multi-row statement each per batch
-  (what a product change could look like);
-- ``COPY + INSERT..SELECT``: the batch copied into a temporary table, then one statement with
-  the same ``ON CONFLICT`` clauses upserts mentions and snapshots;
+- ``pipeline._load_mentions``: the product path, one ``mention_upsert_batch`` statement (JSON
+  rows through ``jsonb_to_recordset``, with its ``ON CONFLICT`` rules) and one
+  ``snapshot_upsert_batch`` statement per batch;
 - ``COPY``: the same rows and snapshots copied into same-shaped tables (same columns, unique
   keys and indexes, no conflict handling): the floor a loader cannot beat.
 
@@ -26,16 +23,13 @@ import argparse
 import io
 import json
 import random
-import re
 import time
 from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-import psycopg2.extras
-
 from benchlib import embedded_postgres, fresh_warehouse, print_machine, print_table
-from smcc.db import Tx, Warehouse, json_param, query
+from smcc.db import Tx, Warehouse, json_param
 from smcc.models import Interval, Mention
 from smcc.pipeline import _load_mentions, _mention_payload
 from smcc.replay.synthetic import _corpus
@@ -70,103 +64,39 @@ def product(tx: Tx, batch: list[dict[str, Any]]) -> None:
     _load_mentions(tx, batch, INTERVAL, RUN_ID)
 
 
-class _Recorder:
-    """Stands in for ``Tx`` to capture the parameters the product builds for each query."""
-
-    def __init__(self) -> None:
-        self.calls: dict[str, list[dict[str, Any]]] = {}
-
-    def fetch_one(self, name: str, params: dict[str, Any]) -> dict[str, Any]:
-        self.execute(name, params)
-        return {"id": len(self.calls[name]) - 1, "inserted": True}
-
-    def execute(self, name: str, params: dict[str, Any]) -> int:
-        self.calls.setdefault(name, []).append(params)
-        return 1
-
-
-def product_params(batch: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """``mention_upsert`` and ``snapshot_upsert`` parameters exactly as the product builds them;
-    a snapshot's ``mention_id`` is the index of its mention's parameters."""
-    recorder = _Recorder()
-    _load_mentions(recorder, batch, INTERVAL, RUN_ID)
-    return recorder.calls["mention_upsert"], recorder.calls["snapshot_upsert"]
-
-
-def _split_insert(name: str) -> tuple[str, str, str]:
-    """A named ``INSERT ... VALUES (...) <rest>`` query as (head, values template, rest)."""
-    text = query(name)
-    match = re.search(r"VALUES\s*(\(.*?\))\s*(ON CONFLICT.*)", text, re.S)
-    assert match, f"{name} is not an INSERT ... VALUES (...) ON CONFLICT query"
-    return text[: match.start()], match.group(1), match.group(2).rstrip().rstrip(";")
-
-
-def execute_values(tx: Tx, batch: list[dict[str, Any]]) -> None:
-    """The product's SQL, one multi-row statement per batch and table (rows of a batch are unique)."""
-    mentions, snapshots = product_params(batch)
-    head, template, rest = _split_insert("mention_upsert")
-    returned = psycopg2.extras.execute_values(
-        tx.cur, f"{head}VALUES %s {rest}, source, external_id", mentions, template=template,
-        page_size=len(mentions), fetch=True)
-    ids = {(r["source"], r["external_id"]): r["id"] for r in returned}
-    real = [ids[(m["source"], m["external_id"])] for m in mentions]
-    head, template, rest = _split_insert("snapshot_upsert")
-    psycopg2.extras.execute_values(tx.cur, f"{head}VALUES %s {rest}",
-                                   [{**s, "mention_id": real[s["mention_id"]]} for s in snapshots],
-                                   template=template, page_size=len(snapshots))
-
-
 def _copy_line(values: list[Any]) -> str:
     def field(value: Any) -> str:
         if value is None:
             return r"\N"
-        if isinstance(value, bool):
-            return "t" if value else "f"
-        if isinstance(value, psycopg2.extras.Json):
-            value = value.dumps(value.adapted)
-        text = value.isoformat() if isinstance(value, datetime) else str(value)
+        if isinstance(value, (dict, list)):
+            value = json.dumps(value, ensure_ascii=False)
+        text = str(value)
         return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
 
     return "\t".join(field(v) for v in values) + "\n"
 
 
-def _columns(name: str) -> tuple[list[str], list[str]]:
-    """The column list of a named INSERT and the parameter feeding each column."""
-    head, template, _ = _split_insert(name)
-    listed = re.search(r"INSERT INTO \w+\s*\((.*?)\)", head, re.S)
-    assert listed, f"{name} names no columns"
-    columns = [c.strip() for c in listed.group(1).split(",")]
-    return columns, re.findall(r"%\((\w+)\)s", template)
+MENTION_COLUMNS = ("source", "external_id", "source_type", "url", "title", "author",
+                   "author_followers", "published_at", "text", "quoted_text",
+                   "parent_external_id", "reactions", "comments", "shares", "raw")
 
 
 def bare_copy(tx: Tx, batch: list[dict[str, Any]]) -> None:
     """COPY the same values into ``bench_mention`` (ids from its own sequence), then the snapshots."""
-    mentions, snapshots = product_params(batch)
-    tx.cur.execute("SELECT nextval('bench_mention_id_seq') AS id FROM generate_series(1, %s)", (len(mentions),))
+    payloads = [row["payload"] for row in batch]
+    tx.cur.execute("SELECT nextval('bench_mention_id_seq') AS id FROM generate_series(1, %s)",
+                   (len(payloads),))
     ids = [r["id"] for r in tx.cur.fetchall()]
-    (m_cols, m_params), (s_cols, s_params) = _columns("mention_upsert"), _columns("snapshot_upsert")
-    m_text = io.StringIO("".join(_copy_line([i, *(m[p] for p in m_params)]) for i, m in zip(ids, mentions)))
-    s_text = io.StringIO("".join(_copy_line([{**s, "mention_id": ids[s["mention_id"]]}[p] for p in s_params])
-                                 for s in snapshots))
-    tx.cur.copy_expert(f"COPY bench_mention (id, {', '.join(m_cols)}) FROM STDIN", m_text)
-    tx.cur.copy_expert(f"COPY bench_snapshot ({', '.join(s_cols)}) FROM STDIN", s_text)
-
-
-def copy_then_upsert(tx: Tx, batch: list[dict[str, Any]]) -> None:
-    """COPY the batch into a temporary table, then one ``INSERT ... SELECT`` with the product's
-    ``ON CONFLICT`` clauses for mentions and snapshots together."""
-    mentions, _ = product_params(batch)
-    columns, params = _columns("mention_upsert")
-    tx.cur.execute("CREATE TEMP TABLE IF NOT EXISTS bench_stage (LIKE mention INCLUDING DEFAULTS) "
-                   "ON COMMIT DELETE ROWS")
-    text = io.StringIO("".join(_copy_line([m[p] for p in params]) for m in mentions))
-    tx.cur.copy_expert(f"COPY bench_stage ({', '.join(columns)}) FROM STDIN", text)
-    head, _, rest = _split_insert("mention_upsert")
-    snap_head, _, snap_rest = _split_insert("snapshot_upsert")
-    tx.cur.execute(
-        f"WITH up AS ({head}SELECT {', '.join(columns)} FROM bench_stage {rest}, reactions, comments, shares)\n"
-        f"{snap_head}SELECT id, %(observed_at)s, reactions, comments, shares FROM up {snap_rest}",
-        {"observed_at": INTERVAL.end})
+    fixed = [INTERVAL.start.isoformat(), INTERVAL.end.isoformat(), RUN_ID, False]
+    mentions = io.StringIO("".join(_copy_line([i, *(m[c] for c in MENTION_COLUMNS), *fixed])
+                                   for i, m in zip(ids, payloads)))
+    snapshots = io.StringIO("".join(_copy_line([i, INTERVAL.end.isoformat(), m["reactions"],
+                                                m["comments"], m["shares"]])
+                                    for i, m in zip(ids, payloads)))
+    tx.cur.copy_expert(f"COPY bench_mention (id, {', '.join(MENTION_COLUMNS)}, interval_start, "
+                       "interval_end, first_run_id, late) FROM STDIN", mentions)
+    tx.cur.copy_expert("COPY bench_snapshot (mention_id, observed_at, reactions, comments, "
+                       "shares) FROM STDIN", snapshots)
 
 
 def prepare(wh: Warehouse) -> None:
@@ -207,8 +137,6 @@ def main(argv: list[str] | None = None) -> int:
     rows = staged_rows(args.rows)
     methods: list[tuple[str, Loader, str]] = [
         ("pipeline._load_mentions", product, "mention"),
-        ("execute_values (same SQL)", execute_values, "mention"),
-        ("COPY + INSERT..SELECT (same SQL)", copy_then_upsert, "mention"),
         ("bare COPY", bare_copy, "bench_mention"),
     ]
     best: dict[tuple[str, str], float] = {}
@@ -234,11 +162,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{args.rows} mentions (+ one engagement snapshot each), batches of {args.batch}, best of {args.rounds}")
     print_table(("method", "load", "mentions/s", "vs COPY"), table)
     product_rate = best[("pipeline._load_mentions", "insert")]
-    batched = best[("execute_values (same SQL)", "insert")]
-    staged = best[("COPY + INSERT..SELECT (same SQL)", "insert")]
     print(f"summary: the product upserts {product_rate:,.0f} mentions/s = {product_rate / copy_rate:.0%} of bare COPY "
-          f"({copy_rate:,.0f}/s; target >= 50%); execute_values would reach {batched / copy_rate:.0%}, "
-          f"COPY + INSERT..SELECT {staged / copy_rate:.0%}")
+          f"({copy_rate:,.0f}/s; target >= 50%)")
     return 0
 
 

@@ -4,6 +4,7 @@ SMTP server on 127.0.0.1, and the shared data folder."""
 from __future__ import annotations
 
 import itertools
+import json
 import logging
 import os
 import shutil
@@ -18,6 +19,8 @@ from psycopg2.extensions import ISOLATION_LEVEL_AUTOCOMMIT, make_dsn, parse_dsn
 from smcc import settings
 from smcc.db import Warehouse, migrate
 from smcc.services import EmbeddedPostgres, MailSink
+
+from listen import END
 
 _counter = itertools.count()
 # pgserver logs from an atexit hook, after pytest has closed the streams.
@@ -113,3 +116,33 @@ def shared_dir() -> Path:
     if not path.is_dir():
         pytest.skip(f"shared data folder not found at {path} (set SMCC_SHARED_DIR)")
     return path
+
+
+@pytest.fixture
+def replay():
+    from smcc.replay import ReplayServer
+
+    with ReplayServer(clock=END) as server:
+        yield server
+
+
+@pytest.fixture
+def listen_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, warehouse_dsn: str,
+               mail_sink: MailSink, replay, airflow_home: Path) -> dict[str, str]:
+    pg = parse_dsn(warehouse_dsn)
+    env = {
+        "AIRFLOW_CONN_SMCC_WAREHOUSE": json.dumps({
+            "conn_type": "postgres", "host": pg["host"], "port": int(pg.get("port", 5432)),
+            "login": pg.get("user"), "password": pg.get("password", ""),
+            "schema": pg["dbname"]}),
+        "AIRFLOW_CONN_SMTP_DEFAULT": mail_sink.smtp_conn_json(),
+        "AIRFLOW_CONN_SMCC_FACEBOOK_SAMPLE": '{"conn_type": "generic", "password": "t"}',
+        "SMCC_SOURCES_FILE": str(settings.config_dir() / "sources.sample.yaml"),
+        "SMCC_REPLAY_URL": replay.url,
+        "SMCC_LINK_SECRET": "test-secret-0123456789abcdef",
+        "SMCC_VAR_DIR": str(tmp_path / "var"),
+        "SMCC_RETRY_DELAY_SECONDS": "1",
+    }
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    return env

@@ -11,7 +11,7 @@ import pytest
 
 from smcc.db import Warehouse, json_param
 from smcc.services import MailSink
-from test_listen_e2e import END, START, listen_env, replay, run_listen  # noqa: F401
+from listen import END, START, run_listen
 
 pytestmark = pytest.mark.integration
 

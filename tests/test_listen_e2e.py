@@ -3,66 +3,16 @@ a real PostgreSQL and a real SMTP server on 127.0.0.1."""
 
 from __future__ import annotations
 
-import json
-import re
-from datetime import datetime, timedelta
-from pathlib import Path
 
 import pytest
-from psycopg2.extensions import parse_dsn
 
-from smcc import settings
 from smcc.db import Warehouse
 from smcc.models import Interval
 from smcc.services import MailSink
 
+from listen import END, START, VIETNAMESE, run_listen
+
 pytestmark = pytest.mark.integration
-
-END = datetime.fromisoformat("2026-12-01T09:15:00+07:00")
-START = END - timedelta(minutes=15)
-VIETNAMESE = re.compile(r"[ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ]", re.I)
-
-
-@pytest.fixture
-def replay():
-    from smcc.replay import ReplayServer
-
-    with ReplayServer(clock=END) as server:
-        yield server
-
-
-@pytest.fixture
-def listen_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, warehouse_dsn: str,
-               mail_sink: MailSink, replay, airflow_home: Path) -> dict[str, str]:
-    pg = parse_dsn(warehouse_dsn)
-    env = {
-        "AIRFLOW_CONN_SMCC_WAREHOUSE": json.dumps({
-            "conn_type": "postgres", "host": pg["host"], "port": int(pg.get("port", 5432)),
-            "login": pg.get("user"), "password": pg.get("password", ""),
-            "schema": pg["dbname"]}),
-        "AIRFLOW_CONN_SMTP_DEFAULT": mail_sink.smtp_conn_json(),
-        "AIRFLOW_CONN_SMCC_FACEBOOK_SAMPLE": '{"conn_type": "generic", "password": "t"}',
-        "SMCC_SOURCES_FILE": str(settings.config_dir() / "sources.sample.yaml"),
-        "SMCC_REPLAY_URL": replay.url,
-        "SMCC_LINK_SECRET": "test-secret-0123456789abcdef",
-        "SMCC_VAR_DIR": str(tmp_path / "var"),
-        "SMCC_RETRY_DELAY_SECONDS": "1",
-    }
-    for key, value in env.items():
-        monkeypatch.setenv(key, value)
-    return env
-
-
-def run_listen(interval_end: datetime):
-    """A manual run at ``interval_end`` covers the 15 minutes that just ended."""
-    from airflow.dag_processing.dagbag import DagBag
-
-    bag = DagBag(str(settings.REPO_ROOT / "dags"))
-    assert bag.import_errors == {}
-    run = bag.dags["smcc_listen"].test(logical_date=interval_end)
-    assert (run.data_interval_start, run.data_interval_end) == (START, END)
-    return run
-
 
 def table_counts(wh: Warehouse) -> dict[str, int]:
     counts = {}

@@ -11,7 +11,7 @@ import yaml
 from smcc import settings
 from smcc.db import Warehouse
 from smcc.services import MailSink
-from test_listen_e2e import END, START, listen_env, replay, run_listen  # noqa: F401
+from listen import END, START, run_listen
 
 pytestmark = pytest.mark.integration
 

@@ -8,7 +8,6 @@ import os
 import sys
 from contextlib import ExitStack
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 
 from smcc import settings
 from smcc.localrun import DEMO_INTERVAL_END

@@ -10,7 +10,6 @@ import pytest
 import yaml
 
 from smcc import settings
-from test_listen_e2e import listen_env, replay  # noqa: F401 - fixtures shared with the e2e test
 
 READ_TIMEOUT_SECONDS = 1
 

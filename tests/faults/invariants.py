@@ -7,7 +7,7 @@ from typing import Any
 from smcc.db import Warehouse
 from smcc.models import Interval
 from smcc.services import MailSink
-from test_listen_e2e import END, START
+from listen import END, START
 
 INTERVAL = Interval.parse(START, END)
 FAILURE_SUBJECT = "[SMCC] Task thất bại"

@@ -11,7 +11,7 @@ import pytest
 from smcc import airflow_tasks
 from smcc.db import Warehouse
 from smcc.services import MailSink
-from test_listen_e2e import END, run_listen
+from listen import END, run_listen
 
 from .invariants import assert_recovered, failed, rows, states, succeeded
 

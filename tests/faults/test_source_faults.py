@@ -12,7 +12,7 @@ import pytest
 from smcc.dag_defaults import engineer_emails
 from smcc.db import Warehouse
 from smcc.services import MailSink
-from test_listen_e2e import END, run_listen
+from listen import END, run_listen
 
 from .conftest import READ_TIMEOUT_SECONDS
 from .invariants import (assert_recovered, failed, failure_notices, published, rows, states,

@@ -16,7 +16,7 @@ import smcc.tickets
 from smcc import pipeline
 from smcc.db import Warehouse, migrate
 from smcc.services import EmbeddedPostgres, MailSink
-from test_listen_e2e import END, run_listen
+from listen import END, run_listen
 
 from .invariants import assert_recovered, failed, rows, states, succeeded, task_instances
 
