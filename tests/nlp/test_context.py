@@ -89,9 +89,21 @@ def test_topic_comes_from_context_only_when_text_has_none(scorer: Scorer) -> Non
 
 
 def test_sentiment_and_level_come_from_the_reply_not_the_context(scorer: Scorer) -> None:
-    thanks = in_thread(scorer, "Cảm ơn bác, mình hiểu rồi", "MobiFone mất sóng diện rộng, hàng nghìn thuê bao bị ảnh hưởng")
-    assert thanks["MobiFone"].relevant
+    outage = "MobiFone mất sóng diện rộng, hàng nghìn thuê bao bị ảnh hưởng"
+    thanks = in_thread(scorer, "Cảm ơn bác, mình hiểu rồi", outage)
     assert thanks["MobiFone"].sentiment != "negative" and thanks["MobiFone"].level == 0
+    report = in_thread(scorer, "Nhà mình ở Đống Đa cũng mất sóng từ tối", outage)
+    assert report["MobiFone"].relevant and report["MobiFone"].level >= 1
+    assert report["MobiFone"].level < 3, "the thread's crisis terms are not the reply's"
+
+
+def test_small_talk_on_the_brands_page_is_not_about_the_brand(scorer: Scorer) -> None:
+    chatter = scorer.score_record({"id": "c", "text": "Giá xăng tăng mạnh trong tuần này mọi người thấy sao?",
+                                   "source_type": "facebook_comment", "page_brand": "MobiFone"})
+    assert not chatter["relevant"] and chatter["level"] == 0
+    complaint = scorer.score_record({"id": "d", "text": "Xin lỗi suông thế thôi à? Bồi thường cho khách hàng đi",
+                                     "source_type": "facebook_comment", "page_brand": "MobiFone"})
+    assert complaint["relevant"] and complaint["level"] >= 1
 
 
 def test_score_record_accepts_the_new_keys(scorer: Scorer) -> None:

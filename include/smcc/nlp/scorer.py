@@ -103,9 +103,8 @@ class Scorer:
         source_type = str(item.get("source_type") or "")
         relevance = self._relevance(folded, context, str(item.get("page_brand") or ""), source_type)
         views = self._views(tokens, norm, folded, [name for name, why in relevance.items() if why is None])
-        topic = classify(folded)
-        if topic == "other" and context:
-            topic = classify(context)
+        own_topic = classify(folded)
+        topic = classify(context) if own_topic == "other" and context else own_topic
         mention = dict(
             source_type=source_type,
             interactions=_int(item, "reactions") + _int(item, "comments") + _int(item, "shares"),
@@ -118,11 +117,15 @@ class Scorer:
         for name in self.brands:
             view = views.get(name, views[None])
             level, reasons = 0, []
-            if name in relevance:
+            # Relevant through its page or thread only: small talk there ("giá xăng tăng, mọi
+            # người thấy sao?") is not about the brand unless it touches telecom or complains.
+            relevant = name in relevance and not (
+                relevance[name] is not None and own_topic == "other" and view.sentiment != "negative")
+            if relevant:
                 level, reasons = self._levels.classify(
                     Mention(folded=view.folded, sentiment=view.sentiment, **mention))
                 reasons += [why] if (why := relevance[name]) else []
-            scores.append(BrandScore(name, name in relevance, view.sentiment, round(view.probability, 4),
+            scores.append(BrandScore(name, relevant, view.sentiment, round(view.probability, 4),
                                      topic, level, reasons))
         return scores
 
