@@ -9,16 +9,13 @@ from __future__ import annotations
 import logging
 import os
 import platform
-import shutil
-import tempfile
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
+from contextlib import AbstractContextManager
 from pathlib import Path
 
 import psycopg2
-from psycopg2.extensions import ISOLATION_LEVEL_AUTOCOMMIT, make_dsn, parse_dsn
 
-from smcc.db import migrate
+from smcc.services import postgres_server, scratch_database
 
 # pgserver logs from an atexit hook; its chatter is not a figure.
 logging.getLogger("pgserver").setLevel(logging.WARNING)
@@ -52,38 +49,11 @@ def print_table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> Non
         print("  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths))))
 
 
-@contextmanager
-def embedded_postgres() -> Iterator[dict[str, str]]:
+def embedded_postgres() -> AbstractContextManager[dict[str, str]]:
     """Connection parameters of an admin connection: SMCC_DATABASE_URL's server, or a pgserver."""
-    url = os.environ.get("SMCC_DATABASE_URL")
-    if url:
-        yield parse_dsn(url)
-        return
-    from smcc.services import EmbeddedPostgres
-
-    # As root, pgserver runs postgres as another user, who must be able to reach the folder.
-    folder = Path(tempfile.mkdtemp(prefix="smcc-bench-pg-"))
-    folder.chmod(0o755)
-    try:
-        with EmbeddedPostgres(folder / "data", database="postgres") as endpoint:
-            yield parse_dsn(endpoint.dsn)
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
+    return postgres_server("SMCC_DATABASE_URL")
 
 
-@contextmanager
-def fresh_warehouse(server: dict[str, str], name: str) -> Iterator[str]:
+def fresh_warehouse(server: dict[str, str], name: str) -> AbstractContextManager[str]:
     """DSN of a new, migrated warehouse database on ``server``, dropped afterwards."""
-    admin = psycopg2.connect(**server)
-    admin.set_isolation_level(ISOLATION_LEVEL_AUTOCOMMIT)
-    with admin.cursor() as cur:
-        cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        cur.execute(f'CREATE DATABASE "{name}"')
-    dsn = make_dsn(**{**server, "dbname": name})
-    try:
-        migrate(dsn)
-        yield dsn
-    finally:
-        with admin.cursor() as cur:
-            cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.close()
+    return scratch_database(server, name, migrated=True)

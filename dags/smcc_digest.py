@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import pendulum
 from airflow.sdk import dag, get_current_context, task
-from airflow.timetables.interval import CronDataIntervalTimetable
 
-from smcc.dag_defaults import default_args
+from smcc.dag_defaults import dag_kwargs, deliver_task, every
 
 DOC = """
 ### smcc_digest — bản tin hằng ngày / daily digest
@@ -24,13 +22,9 @@ A re-run for the same day queues nothing new (the Message-ID names the day and a
 
 @dag(
     dag_id="smcc_digest",
-    schedule=CronDataIntervalTimetable("0 8 * * *", timezone="Asia/Ho_Chi_Minh"),
-    start_date=pendulum.datetime(2026, 1, 1, tz="Asia/Ho_Chi_Minh"),
-    catchup=False,
+    schedule=every("0 8 * * *"),
     max_active_runs=1,
-    default_args=default_args(),
-    doc_md=DOC,
-    tags=["smcc", "escalation"],
+    **dag_kwargs(DOC, ["escalation"]),
 )
 def smcc_digest() -> None:
     @task
@@ -39,13 +33,7 @@ def smcc_digest() -> None:
 
         airflow_tasks.queue_digests(get_current_context())
 
-    @task
-    def deliver() -> None:
-        from smcc import airflow_tasks
-
-        airflow_tasks.deliver()
-
-    queue_digests() >> deliver()
+    queue_digests() >> deliver_task()
 
 
 smcc_digest()

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import pendulum
 from airflow.sdk import dag, get_current_context, task, task_group
 from airflow.sdk import TriggerRule
-from airflow.timetables.interval import CronDataIntervalTimetable
 
-from smcc.dag_defaults import default_args
+from smcc.dag_defaults import dag_kwargs, deliver_task, every
 
 DOC = """
 ### smcc_listen — lắng nghe mạng xã hội / listen to every source
@@ -33,13 +31,9 @@ Gate reports: `var/reports/gates/<stage>/<source>/`; results in table `gate_resu
 
 @dag(
     dag_id="smcc_listen",
-    schedule=CronDataIntervalTimetable("*/15 * * * *", timezone="Asia/Ho_Chi_Minh"),
-    start_date=pendulum.datetime(2026, 1, 1, tz="Asia/Ho_Chi_Minh"),
-    catchup=False,
+    schedule=every("*/15 * * * *"),
     max_active_runs=4,
-    default_args=default_args(),
-    doc_md=DOC,
-    tags=["smcc", "listen"],
+    **dag_kwargs(DOC, ["listen"]),
 )
 def smcc_listen() -> None:
     @task
@@ -88,12 +82,6 @@ def smcc_listen() -> None:
 
         airflow_tasks.gate_escalation(story_ids, get_current_context())
 
-    @task
-    def deliver() -> None:
-        from smcc import airflow_tasks
-
-        airflow_tasks.deliver()
-
     @task(trigger_rule=TriggerRule.ONE_FAILED, retries=0)
     def watcher() -> None:
         raise RuntimeError("one or more tasks of this run failed: see the red tasks above")
@@ -102,7 +90,7 @@ def smcc_listen() -> None:
     groups = per_source.expand(source=sources)
     story_ids = escalate()
     groups >> story_ids
-    delivered = deliver()
+    delivered = deliver_task()
     gate_escalation(story_ids) >> delivered
     # Escalation goes on when one source breaks; the watcher still turns the run red.
     [sources, groups, story_ids, delivered] >> watcher()

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import pendulum
 from airflow.sdk import Param, dag, get_current_context, task
 
-from smcc.dag_defaults import default_args
+from smcc.dag_defaults import dag_kwargs, deliver_task
 
 DOC = """
 ### smcc_rescore — chấm điểm lại / re-score a period
@@ -26,18 +25,14 @@ Trigger manually with the period to re-score (ISO 8601 with offset), e.g.
 @dag(
     dag_id="smcc_rescore",
     schedule=None,
-    start_date=pendulum.datetime(2026, 1, 1, tz="Asia/Ho_Chi_Minh"),
-    catchup=False,
     max_active_runs=1,
-    default_args=default_args(),
     params={
         "start": Param("2026-12-01T00:00:00+07:00", type="string", format="date-time",
                        description="start of the period (published at or after)"),
         "end": Param("2026-12-02T00:00:00+07:00", type="string", format="date-time",
                      description="end of the period (published before)"),
     },
-    doc_md=DOC,
-    tags=["smcc", "operations"],
+    **dag_kwargs(DOC, ["operations"]),
 )
 def smcc_rescore() -> None:
     @task
@@ -64,16 +59,10 @@ def smcc_rescore() -> None:
 
         airflow_tasks.gate_escalation_rescored(story_ids, get_current_context())
 
-    @task
-    def deliver() -> None:
-        from smcc import airflow_tasks
-
-        airflow_tasks.deliver()
-
     ids = rescore()
     story_ids = escalate(ids)
     gate_rescored(ids) >> story_ids
-    gate_escalation(story_ids) >> deliver()
+    gate_escalation(story_ids) >> deliver_task()
 
 
 smcc_rescore()

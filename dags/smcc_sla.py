@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import pendulum
 from airflow.sdk import dag, get_current_context, task
-from airflow.timetables.interval import CronDataIntervalTimetable
 
-from smcc.dag_defaults import default_args
+from smcc.dag_defaults import dag_kwargs, deliver_task, every
 
 DOC = """
 ### smcc_sla — nhắc hạn và leo thang / reminders and escalation
@@ -24,13 +22,9 @@ Times come from the data interval, so a paused scheduler catches up correctly.
 
 @dag(
     dag_id="smcc_sla",
-    schedule=CronDataIntervalTimetable("*/5 * * * *", timezone="Asia/Ho_Chi_Minh"),
-    start_date=pendulum.datetime(2026, 1, 1, tz="Asia/Ho_Chi_Minh"),
-    catchup=False,
+    schedule=every("*/5 * * * *"),
     max_active_runs=1,
-    default_args=default_args(),
-    doc_md=DOC,
-    tags=["smcc", "escalation"],
+    **dag_kwargs(DOC, ["escalation"]),
 )
 def smcc_sla() -> None:
     @task
@@ -39,13 +33,7 @@ def smcc_sla() -> None:
 
         airflow_tasks.check_sla(get_current_context())
 
-    @task
-    def deliver() -> None:
-        from smcc import airflow_tasks
-
-        airflow_tasks.deliver()
-
-    check_sla() >> deliver()
+    check_sla() >> deliver_task()
 
 
 smcc_sla()

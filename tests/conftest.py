@@ -7,18 +7,16 @@ import itertools
 import json
 import logging
 import os
-import shutil
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-import psycopg2
 import pytest
-from psycopg2.extensions import ISOLATION_LEVEL_AUTOCOMMIT, make_dsn, parse_dsn
+from psycopg2.extensions import parse_dsn
 
 from smcc import settings
-from smcc.db import Warehouse, migrate
-from smcc.services import EmbeddedPostgres, MailSink
+from smcc.db import Warehouse
+from smcc.services import MailSink, postgres_server, scratch_database
 
 from listen import END
 
@@ -50,52 +48,26 @@ def airflow_home() -> Path:
 
 @pytest.fixture(scope="session")
 def pg_server() -> Iterator[dict[str, str]]:
-    """Connection parameters of a PostgreSQL server the tests may create databases on."""
-    url = os.environ.get("SMCC_TEST_DATABASE_URL")
-    if url:
-        yield parse_dsn(url)
-        return
-    # pgserver runs postgres as an unprivileged user when we are root: the folder must be
-    # reachable by it, which pytest's private (0700) temp folders are not.
-    folder = Path(tempfile.mkdtemp(prefix="smcc-pg-"))
-    folder.chmod(0o755)
-    try:
-        with EmbeddedPostgres(folder / "data", database="postgres") as ep:
-            yield parse_dsn(ep.dsn)
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
-
-
-def _admin(server: dict[str, str]):
-    conn = psycopg2.connect(**server)
-    conn.set_isolation_level(ISOLATION_LEVEL_AUTOCOMMIT)
-    return conn
+    """Connection parameters of a PostgreSQL server the tests may create databases on:
+    ``SMCC_TEST_DATABASE_URL`` (needs CREATEDB), else an embedded pgserver."""
+    with postgres_server("SMCC_TEST_DATABASE_URL") as server:
+        yield server
 
 
 @pytest.fixture(scope="session")
-def template_db(pg_server: dict[str, str]) -> str:
+def template_db(pg_server: dict[str, str]) -> Iterator[str]:
     """A migrated warehouse used as the template of each test's own database."""
     name = f"smcc_tpl_{os.getpid()}"
-    conn = _admin(pg_server)
-    with conn.cursor() as cur:
-        cur.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        cur.execute(f'CREATE DATABASE "{name}"')
-    conn.close()
-    migrate(make_dsn(**{**pg_server, "dbname": name}))
-    return name
+    with scratch_database(pg_server, name, migrated=True):
+        yield name
 
 
 @pytest.fixture
 def warehouse_dsn(pg_server: dict[str, str], template_db: str) -> Iterator[str]:
     """DSN of a fresh, migrated warehouse database for one test."""
-    name = f"smcc_t_{os.getpid()}_{next(_counter)}"
-    admin = _admin(pg_server)
-    with admin.cursor() as cur:
-        cur.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template_db}"')
-    yield make_dsn(**{**pg_server, "dbname": name})
-    with admin.cursor() as cur:
-        cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    admin.close()
+    with scratch_database(pg_server, f"smcc_t_{os.getpid()}_{next(_counter)}",
+                          template=template_db) as dsn:
+        yield dsn
 
 
 @pytest.fixture

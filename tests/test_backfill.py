@@ -6,7 +6,6 @@ e-mail per ticket event, the late policy applied; repeating the backfill with
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 from collections import Counter
@@ -18,8 +17,7 @@ import pytest
 import requests
 from psycopg2.extensions import ISOLATION_LEVEL_AUTOCOMMIT
 
-from deploy.processes import AIRFLOW, Processes, free_port
-from smcc import settings
+from deploy.processes import AIRFLOW, Processes, airflow_process_env, free_port
 from smcc.db import Warehouse
 from smcc.services import MailSink
 
@@ -43,34 +41,16 @@ def make_env(tmp: Path, pg: dict[str, str], warehouse_dsn: str, api_port: int, s
         cur.execute(f'CREATE DATABASE "{meta}"')
     admin.close()
     wh = parse_dsn(warehouse_dsn)
-    return {
-        **os.environ,
-        "AIRFLOW_HOME": str(tmp / "airflow"),
-        "AIRFLOW__CORE__EXECUTOR": "LocalExecutor",
-        "AIRFLOW__CORE__PARALLELISM": "8",
-        "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN":
-            f"postgresql+psycopg2://{pg['user']}@/{meta}?host={pg['host']}&port={pg.get('port', 5432)}",
-        "AIRFLOW__API_AUTH__JWT_SECRET": "backfill-test-jwt-secret-0123456789",
-        "AIRFLOW__CORE__EXECUTION_API_SERVER_URL": f"http://127.0.0.1:{api_port}/execution/",
-        "AIRFLOW__CORE__DAGS_FOLDER": str(settings.REPO_ROOT / "dags"),
-        "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
-        "AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION": "True",
-        "AIRFLOW__DAG_PROCESSOR__REFRESH_INTERVAL": "5",
-        "AIRFLOW__SCHEDULER__SCHEDULER_HEARTBEAT_SEC": "1",
-        "AIRFLOW__LOGGING__WORKER_LOG_SERVER_PORT": str(free_port()),
-        "AIRFLOW_CONN_SMCC_WAREHOUSE": json.dumps({
-            "conn_type": "postgres", "host": wh["host"], "port": int(wh.get("port", 5432)),
-            "login": wh["user"], "schema": wh["dbname"]}),
-        "AIRFLOW_CONN_SMTP_DEFAULT": sink.smtp_conn_json(),
-        "AIRFLOW_CONN_SMCC_FACEBOOK_SAMPLE": '{"conn_type": "generic", "password": "t"}',
-        "SMCC_SOURCES_FILE": str(settings.config_dir() / "sources.sample.yaml"),
-        "SMCC_REPLAY_URL": replay_url,
-        "SMCC_LINK_SECRET": "backfill-test-link-secret-0123456789",
-        "SMCC_VAR_DIR": str(tmp / "var"),
-        "SMCC_RETRY_DELAY_SECONDS": "1",
-        "PYTHONPATH": os.pathsep.join(filter(None, [str(settings.REPO_ROOT / "include"),
-                                                    os.environ.get("PYTHONPATH")])),
-    }
+    return airflow_process_env(
+        tmp, api_port=api_port, smtp_conn_json=sink.smtp_conn_json(), replay_url=replay_url,
+        warehouse={"host": wh["host"], "port": int(wh.get("port", 5432)), "login": wh["user"],
+                   "schema": wh["dbname"]},
+        AIRFLOW__CORE__EXECUTOR="LocalExecutor",
+        AIRFLOW__CORE__PARALLELISM="8",
+        AIRFLOW__DATABASE__SQL_ALCHEMY_CONN=(
+            f"postgresql+psycopg2://{pg['user']}@/{meta}?host={pg['host']}&port={pg.get('port', 5432)}"),
+        AIRFLOW__SCHEDULER__SCHEDULER_HEARTBEAT_SEC="1",
+    )
 
 
 def airflow_cli(args: list[str], env: dict[str, str]) -> str:

@@ -44,3 +44,37 @@ def default_args() -> dict[str, Any]:
         "execution_timeout": timedelta(minutes=30),
         "on_failure_callback": notify_engineers,
     }
+
+
+def dag_kwargs(doc_md: str, tags: list[str], **overrides: Any) -> dict[str, Any]:
+    """What every SMCC DAG shares: start date, no catch-up, task defaults, docs and tags."""
+    import pendulum
+
+    return {
+        "start_date": pendulum.datetime(2026, 1, 1, tz=settings.TIMEZONE),
+        "catchup": False,
+        "default_args": default_args(),
+        "doc_md": doc_md,
+        "tags": ["smcc", *tags],
+        **overrides,
+    }
+
+
+def every(cron: str) -> Any:
+    """A schedule with real data intervals in Vietnam time (a plain cron string has none)."""
+    from airflow.timetables.interval import CronDataIntervalTimetable
+
+    return CronDataIntervalTimetable(cron, timezone=settings.TIMEZONE)
+
+
+def deliver_task() -> Any:
+    """The task that sends due e-mails from the outbox (the last step of several DAGs)."""
+    from airflow.sdk import task
+
+    @task(task_id="deliver")
+    def deliver() -> None:
+        from smcc import airflow_tasks
+
+        airflow_tasks.deliver()
+
+    return deliver()

@@ -11,7 +11,11 @@ import email
 import email.policy
 import logging
 import os
+import shutil
+import tempfile
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from email.message import EmailMessage
 from pathlib import Path
@@ -156,3 +160,51 @@ class MailSink:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+
+@contextmanager
+def postgres_server(url_env: str) -> Iterator[dict[str, str]]:
+    """Admin connection parameters of a PostgreSQL server to create scratch databases on: the
+    server named by the environment variable ``url_env``, else an embedded one in a temporary
+    folder (removed afterwards)."""
+    from psycopg2.extensions import parse_dsn
+
+    url = os.environ.get(url_env)
+    if url:
+        yield parse_dsn(url)
+        return
+    # As root, pgserver runs postgres as an unprivileged user, who must reach the folder
+    # (which private 0700 temporary folders forbid).
+    folder = Path(tempfile.mkdtemp(prefix="smcc-pg-"))
+    folder.chmod(0o755)
+    try:
+        with EmbeddedPostgres(folder / "data", database="postgres") as endpoint:
+            yield parse_dsn(endpoint.dsn)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@contextmanager
+def scratch_database(server: dict[str, str], name: str, template: str | None = None,
+                     migrated: bool = False) -> Iterator[str]:
+    """A new database on ``server`` (a copy of ``template``, or migrated when asked); yields
+    its DSN and drops it afterwards."""
+    import psycopg2
+    from psycopg2.extensions import ISOLATION_LEVEL_AUTOCOMMIT, make_dsn
+
+    admin = psycopg2.connect(**server)
+    admin.set_isolation_level(ISOLATION_LEVEL_AUTOCOMMIT)
+    try:
+        with admin.cursor() as cur:
+            cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            cur.execute(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else ""))
+        dsn = make_dsn(**{**server, "dbname": name})
+        if migrated:
+            from smcc.db import migrate
+
+            migrate(dsn)
+        yield dsn
+    finally:
+        with admin.cursor() as cur:
+            cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.close()

@@ -10,14 +10,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-import psycopg2
 import pytest
 import requests
-from psycopg2.extensions import ISOLATION_LEVEL_AUTOCOMMIT, make_dsn
 
 from smcc import settings
 from smcc.db import Warehouse
 from smcc.models import Interval
+from smcc.services import scratch_database
 from smcc.tickets import LinkSettings
 
 from .processes import Processes, free_port
@@ -60,15 +59,8 @@ class UiServer:
 
 @pytest.fixture(scope="session")
 def ui_warehouse_dsn(pg_server: dict[str, str], template_db: str) -> Iterator[str]:
-    name = f"smcc_ui_{os.getpid()}"
-    admin = psycopg2.connect(**pg_server)
-    admin.set_isolation_level(ISOLATION_LEVEL_AUTOCOMMIT)
-    with admin.cursor() as cur:
-        cur.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template_db}"')
-    yield make_dsn(**{**pg_server, "dbname": name})
-    with admin.cursor() as cur:
-        cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    admin.close()
+    with scratch_database(pg_server, f"smcc_ui_{os.getpid()}", template=template_db) as dsn:
+        yield dsn
 
 
 def _conn_json(dsn: str) -> str:

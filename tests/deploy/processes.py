@@ -92,3 +92,38 @@ def _signal_group(proc: subprocess.Popen[bytes], sig: int) -> None:
         os.killpg(proc.pid, sig)
     except ProcessLookupError:
         pass
+
+
+def airflow_process_env(tmp: Path, *, api_port: int, warehouse: dict[str, object],
+                        smtp_conn_json: str, replay_url: str, **extra: str) -> dict[str, str]:
+    """What every Airflow process of a multi-process test shares (as docker-compose.yml sets
+    it): one home, one JWT secret, the execution API, the product's connections and settings.
+    ``warehouse`` holds the Airflow connection fields (host, port, login, schema)."""
+    import json
+
+    from smcc import settings
+
+    return {
+        **os.environ,
+        "AIRFLOW_HOME": str(tmp / "airflow"),
+        "AIRFLOW__API_AUTH__JWT_SECRET": "process-test-jwt-secret-0123456789abcdef",
+        "AIRFLOW__CORE__EXECUTION_API_SERVER_URL": f"http://127.0.0.1:{api_port}/execution/",
+        "AIRFLOW__CORE__DAGS_FOLDER": str(settings.REPO_ROOT / "dags"),
+        "AIRFLOW__CORE__PLUGINS_FOLDER": str(settings.REPO_ROOT / "plugins"),
+        "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
+        "AIRFLOW__CORE__UNIT_TEST_MODE": "False",
+        "AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION": "True",
+        "AIRFLOW__DAG_PROCESSOR__REFRESH_INTERVAL": "5",
+        "AIRFLOW__LOGGING__WORKER_LOG_SERVER_PORT": str(free_port()),
+        "AIRFLOW_CONN_SMCC_WAREHOUSE": json.dumps({"conn_type": "postgres", **warehouse}),
+        "AIRFLOW_CONN_SMTP_DEFAULT": smtp_conn_json,
+        "AIRFLOW_CONN_SMCC_FACEBOOK_SAMPLE": '{"conn_type": "generic", "password": "t"}',
+        "SMCC_SOURCES_FILE": str(settings.config_dir() / "sources.sample.yaml"),
+        "SMCC_REPLAY_URL": replay_url,
+        "SMCC_LINK_SECRET": "process-test-link-secret-0123456789",
+        "SMCC_VAR_DIR": str(tmp / "var"),
+        "SMCC_RETRY_DELAY_SECONDS": "1",
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(settings.REPO_ROOT / "include"),
+                                                    os.environ.get("PYTHONPATH")])),
+        **extra,
+    }

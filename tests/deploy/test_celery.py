@@ -16,12 +16,11 @@ import pytest
 import requests
 from psycopg2.extensions import ISOLATION_LEVEL_AUTOCOMMIT
 
-from smcc import settings
 from smcc.db import Warehouse, migrate
 from smcc.models import Interval
 from smcc.services import MailSink
 
-from .processes import AIRFLOW, Processes, free_port, port_open
+from .processes import AIRFLOW, Processes, airflow_process_env, free_port, port_open
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow, pytest.mark.timeout(300)]
 
@@ -68,42 +67,22 @@ def celery_env(tmp: Path, dbs: dict[str, str], api_port: int, sink: MailSink,
     queue = f"smcc-test-{os.getpid()}"  # keeps this test's tasks away from any other worker
     passwords = tmp / "passwords.json"
     passwords.write_text(json.dumps({"admin": ADMIN_PASSWORD}))
-    env = {
-        **os.environ,
-        "AIRFLOW_HOME": str(tmp / "airflow"),
-        "AIRFLOW__CORE__EXECUTOR": "CeleryExecutor",
-        "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": _pg(dbs["airflow"]).replace(
+    env = airflow_process_env(
+        tmp, api_port=api_port, smtp_conn_json=sink.smtp_conn_json(), replay_url=replay_url,
+        warehouse={"host": POSTGRES[0], "port": POSTGRES[1], "login": "postgres",
+                   "schema": dbs["warehouse"]},
+        AIRFLOW__CORE__EXECUTOR="CeleryExecutor",
+        AIRFLOW__DATABASE__SQL_ALCHEMY_CONN=_pg(dbs["airflow"]).replace(
             "postgresql://", "postgresql+psycopg2://"),
-        "AIRFLOW__CELERY__BROKER_URL": f"redis://{REDIS[0]}:{REDIS[1]}/0",
-        "AIRFLOW__CELERY__RESULT_BACKEND": "db+" + _pg(dbs["airflow"]),
-        "AIRFLOW__CELERY__WORKER_CONCURRENCY": "4",
-        "AIRFLOW__OPERATORS__DEFAULT_QUEUE": queue,
-        "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS": "admin:admin",
-        "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_PASSWORDS_FILE": str(passwords),
-        "AIRFLOW__API_AUTH__JWT_SECRET": "celery-test-jwt-secret-0123456789abcdef",
-        "AIRFLOW__CORE__EXECUTION_API_SERVER_URL": f"http://127.0.0.1:{api_port}/execution/",
-        "AIRFLOW__CORE__DAGS_FOLDER": str(settings.REPO_ROOT / "dags"),
-        "AIRFLOW__CORE__PLUGINS_FOLDER": str(settings.REPO_ROOT / "plugins"),
-        "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
-        "AIRFLOW__CORE__UNIT_TEST_MODE": "False",
-        "AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION": "True",
+        AIRFLOW__CELERY__BROKER_URL=f"redis://{REDIS[0]}:{REDIS[1]}/0",
+        AIRFLOW__CELERY__RESULT_BACKEND="db+" + _pg(dbs["airflow"]),
+        AIRFLOW__CELERY__WORKER_CONCURRENCY="4",
+        AIRFLOW__OPERATORS__DEFAULT_QUEUE=queue,
+        AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS="admin:admin",
+        AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_PASSWORDS_FILE=str(passwords),
         # Only the run this test triggers: no scheduled run for the current interval.
-        "AIRFLOW__SCHEDULER__USE_JOB_SCHEDULE": "False",
-        "AIRFLOW__LOGGING__WORKER_LOG_SERVER_PORT": str(free_port()),
-        "AIRFLOW__DAG_PROCESSOR__REFRESH_INTERVAL": "5",
-        "AIRFLOW_CONN_SMCC_WAREHOUSE": json.dumps({
-            "conn_type": "postgres", "host": POSTGRES[0], "port": POSTGRES[1],
-            "login": "postgres", "schema": dbs["warehouse"]}),
-        "AIRFLOW_CONN_SMTP_DEFAULT": sink.smtp_conn_json(),
-        "AIRFLOW_CONN_SMCC_FACEBOOK_SAMPLE": '{"conn_type": "generic", "password": "t"}',
-        "SMCC_SOURCES_FILE": str(settings.config_dir() / "sources.sample.yaml"),
-        "SMCC_REPLAY_URL": replay_url,
-        "SMCC_LINK_SECRET": "celery-test-link-secret-0123456789",
-        "SMCC_VAR_DIR": str(tmp / "var"),
-        "SMCC_RETRY_DELAY_SECONDS": "1",
-        "PYTHONPATH": os.pathsep.join(filter(None, [str(settings.REPO_ROOT / "include"),
-                                                    os.environ.get("PYTHONPATH")])),
-    }
+        AIRFLOW__SCHEDULER__USE_JOB_SCHEDULE="False",
+    )
     return env, queue
 
 

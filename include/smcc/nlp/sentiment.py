@@ -17,6 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
+from smcc.nlp.lexicon import lexicon_features
 from smcc.nlp.text import emoji_signals, fold
 
 LABELS = ("negative", "neutral", "positive")
@@ -45,14 +46,14 @@ def _negated(folded: list[str]) -> list[str]:
 
 def base_features(tokens: list[str], text: str) -> list[str]:
     """Word uni/bigrams as written, accent-folded syllable uni/bigrams (so unaccented "chan qua"
-    meets what the accented corpora taught about "chán quá"), negation scope and emoji signals
-    of one tokenised text."""
+    meets what the accented corpora taught about "chán quá"), negation scope, the telecom
+    lexicon's features and emoji signals of one tokenised text."""
     words = [t.lower().replace(" ", "_") for t in tokens]
     syllables = [s for t in tokens for s in t.lower().split()]
     folded = fold(" ".join(syllables)).split()  # one translate call; folding keeps the spaces
     feats = words + [f"{a} {b}" for a, b in zip(words, words[1:])]
     feats += [f"f:{s}" for s in folded] + [f"f:{a} {b}" for a, b in zip(folded, folded[1:])]
-    return feats + _negated(folded) + emoji_signals(text)
+    return feats + _negated(folded) + lexicon_features(syllables, folded, text) + emoji_signals(text)
 
 
 def domain_features(feats: list[str], domain: str) -> list[str]:
