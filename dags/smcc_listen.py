@@ -5,7 +5,7 @@ from __future__ import annotations
 from airflow.sdk import dag, get_current_context, task, task_group
 from airflow.sdk import TriggerRule
 
-from smcc.dag_defaults import dag_kwargs, deliver_task, every
+from smcc.dag_defaults import dag_kwargs, deliver_task, every, warehouse_check_tasks
 
 DOC = """
 ### smcc_listen — lắng nghe mạng xã hội / listen to every source
@@ -23,6 +23,7 @@ Backfill with `airflow backfill create --dag-id smcc_listen --from-date A --to-d
 | `escalate` | groups mentions into stories, opens/raises tickets, writes e-mails to the outbox | warehouse error |
 | `gate_escalation` | one ticket per level ≥ 1 story, deadlines = SLA, an e-mail per ticket | a critical check failed: e-mails held in the outbox |
 | `deliver` | sends due outbox e-mails through `smtp_default` | never for SMTP trouble: messages stay queued |
+| `check_mentions`, `check_tickets`, `check_stories` | plain SQL checks of the warehouse (`sql/checks.yaml`, common-sql check operators): counts non-negative, deadlines after opening, closed tickets have an outcome, one ticket per escalated story | a rule is broken somewhere in the warehouse |
 | `watcher` | runs only when another task failed, and fails the run so it shows red | a source, gate or stage failed |
 
 Gate reports: `var/reports/gates/<stage>/<source>/`; results in table `gate_result`.
@@ -92,8 +93,10 @@ def smcc_listen() -> None:
     groups >> story_ids
     delivered = deliver_task()
     gate_escalation(story_ids) >> delivered
+    checks = warehouse_check_tasks()
+    story_ids >> checks
     # Escalation goes on when one source breaks; the watcher still turns the run red.
-    [sources, groups, story_ids, delivered] >> watcher()
+    [sources, groups, story_ids, delivered, *checks] >> watcher()
 
 
 smcc_listen()

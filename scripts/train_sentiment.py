@@ -1,8 +1,8 @@
 """Train the sentiment model committed as include/smcc/nlp/model/sentiment.npz.
 
 Data: UIT-VSFC train+val, UIT-ViSFD Train (stars 1-2 negative, 3 neutral, 4-5 positive), ViHSD
-train OFFENSIVE/HATE comments as negative, and data/telecom/train.jsonl (weighted up, each line
-also without accents, as many people type). Held-out figures: UIT-VSFC test, UIT-ViSFD Test,
+train OFFENSIVE/HATE comments as negative, and data/telecom/train.jsonl + train2.jsonl (weighted
+up, each line also without accents, as many people type). Held-out figures: UIT-VSFC test, UIT-ViSFD Test,
 data/telecom/eval.jsonl and data/telecom/holdout.jsonl. Deterministic (lbfgs, no shuffling).
 Run: PYTHONPATH=include .venv/bin/python scripts/train_sentiment.py
 """
@@ -57,6 +57,9 @@ def telecom(name: str) -> list[Example]:
     return [(r["text"], r["sentiment"]) for r in rows if "sentiment" in r]
 
 
+TELECOM_TRAIN = ("train.jsonl", "train2.jsonl")
+
+
 def with_unaccented(examples: list[Example]) -> list[Example]:
     """Each example as written plus its accent-free copy ("chán quá" and "chan qua")."""
     return examples + [(fold(text), label) for text, label in examples if fold(text) != text.lower()]
@@ -92,7 +95,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"missing {shared_dir() / 'data/sentiment'} (set SMCC_SHARED_DIR)", file=sys.stderr)
         return 2
     sets = [(vsfc("train") + vsfc("val"), "edu", 1.0), (visfd("Train"), "shop", 1.0),
-            (vihsd_negative("train"), "soc", 1.0), (with_unaccented(telecom("train.jsonl")), TELECOM, TELECOM_WEIGHT)]
+            (vihsd_negative("train"), "soc", 1.0), (with_unaccented([e for name in TELECOM_TRAIN for e in telecom(name)]), TELECOM, TELECOM_WEIGHT)]
     X, y, w = [], [], []
     for examples, domain, weight in sets:
         X += [domain_features(f, domain) for f in featurise(examples)]

@@ -32,3 +32,16 @@ def test_every_named_query_parses_against_the_schema(warehouse: Warehouse) -> No
 def test_unknown_query_is_a_clear_error() -> None:
     with pytest.raises(KeyError, match="no such query: nope"):
         db.query("nope")
+
+
+def test_sql_checks_file_is_valid_and_names_real_tables(warehouse: Warehouse) -> None:
+    from smcc.warehouse_checks import load_checks
+
+    checks = load_checks()
+    assert {c.name for c in checks} >= {"check_mentions", "check_tickets", "check_stories"}
+    with warehouse.transaction() as tx:
+        for check in checks:
+            for rule in check.rules.values():
+                tx.cur.execute(f"SELECT bool_and({rule}) FROM {check.table}")
+            for column in check.columns:
+                tx.cur.execute(f"SELECT {column} FROM {check.table} LIMIT 0")

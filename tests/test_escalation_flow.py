@@ -43,10 +43,10 @@ def make_story(wh: Warehouse, topic: str = "network", interactions: int = 40,
         story_id = tx.fetch_one("story_insert", {
             "brand": "MobiFone", "topic": topic, "signature": 1, "title": "Mất sóng",
             "published_at": T0 - timedelta(minutes=10), "at": T0})["id"]
-        tx.execute("score_upsert", {
+        tx.execute("score_upsert_batch", {"rows": json_param([{
             "mention_id": mention["id"], "brand": "MobiFone", "relevant": True,
             "sentiment": "negative", "sentiment_score": 0.9, "topic": topic, "level": 1,
-            "reasons": json_param(["tiêu cực"]), "normalized_text": "mất sóng",
+            "reasons": ["tiêu cực"], "normalized_text": "mất sóng"}]),
             "model_version": "test", "scored_at": T0})
         tx.execute("score_set_story", {"story_id": story_id, "mention_id": mention["id"],
                                        "brand": "MobiFone"})

@@ -78,3 +78,26 @@ def deliver_task() -> Any:
         airflow_tasks.deliver()
 
     return deliver()
+
+
+def warehouse_check_tasks() -> list[Any]:
+    """One common-sql check operator per entry of ``sql/checks.yaml``."""
+    from airflow.providers.common.sql.operators.sql import (
+        SQLColumnCheckOperator,
+        SQLTableCheckOperator,
+    )
+
+    from smcc.warehouse_checks import load_checks
+
+    tasks = []
+    for check in load_checks():
+        # An empty table (a quiet first interval) passes: there is nothing to be wrong.
+        common = {"task_id": check.name, "table": check.table, "conn_id": settings.WAREHOUSE_CONN_ID,
+                  "partition_clause": check.partition, "accept_none": True}
+        if check.rules:
+            tasks.append(SQLTableCheckOperator(
+                checks={name: {"check_statement": sql} for name, sql in check.rules.items()},
+                **common))
+        else:
+            tasks.append(SQLColumnCheckOperator(column_mapping=check.columns, **common))
+    return tasks

@@ -232,6 +232,7 @@ def _score_mentions(tx: Any, ids: list[int], scorer: Any, at: datetime,
                     summary: StageSummary) -> None:
     """Score (or re-score) mentions for every configured brand, as of ``at``."""
     rows = tx.fetch_all("score_input", {"ids": ids})
+    scores: list[dict[str, Any]] = []
     for row in rows:
         row["text"] = row["text"][:SCORED_TEXT_LIMIT]
         # A forum post's title is its thread's: context, not the post's own words.
@@ -246,16 +247,17 @@ def _score_mentions(tx: Any, ids: list[int], scorer: Any, at: datetime,
         }
         normalized = scorer.normalize(" ".join(filter(None, [own_title, row["text"]])))
         for score in scorer.score(item):
-            tx.execute("score_upsert", {
+            scores.append({
                 "mention_id": row["id"], "brand": score.brand, "relevant": score.relevant,
                 "sentiment": score.sentiment, "sentiment_score": score.sentiment_score,
-                "topic": score.topic, "level": score.level,
-                "reasons": json_param(score.reasons), "normalized_text": normalized,
-                "model_version": scorer.model_version, "scored_at": at,
-            })
+                "topic": score.topic, "level": score.level, "reasons": score.reasons,
+                "normalized_text": _storable(normalized)})
             if score.brand == scorer.default_brand:
                 summary.counts["relevant"] += int(score.relevant)
                 summary.counts["level>=1"] += int(score.relevant and score.level >= 1)
+    if scores:
+        tx.execute("score_upsert_batch", {"rows": json_param(scores),
+                                          "model_version": scorer.model_version, "scored_at": at})
     tx.execute("mention_mark_scored", {"ids": [r["id"] for r in rows if r["state"] == "new"]})
     summary.counts["mentions"] = len(rows)
 

@@ -25,12 +25,15 @@ SELECT m.id, m.source, m.external_id, m.source_type, m.url, m.title, m.text, m.a
  WHERE m.id = ANY(%(ids)s)
  ORDER BY m.id;
 
--- name: score_upsert
+-- name: score_upsert_batch
+-- All scores of a batch in one statement (a JSON array, one object per mention and brand).
 INSERT INTO score (mention_id, brand, relevant, sentiment, sentiment_score, topic, level,
                    reasons, normalized_text, model_version, scored_at)
-VALUES (%(mention_id)s, %(brand)s, %(relevant)s, %(sentiment)s, %(sentiment_score)s,
-        %(topic)s, %(level)s, %(reasons)s, %(normalized_text)s, %(model_version)s,
-        %(scored_at)s)
+SELECT r.mention_id, r.brand, r.relevant, r.sentiment, r.sentiment_score, r.topic, r.level,
+       r.reasons, r.normalized_text, %(model_version)s, %(scored_at)s
+  FROM jsonb_to_recordset(%(rows)s::jsonb) AS r(
+       mention_id bigint, brand text, relevant boolean, sentiment text, sentiment_score real,
+       topic text, level smallint, reasons jsonb, normalized_text text)
 ON CONFLICT (mention_id, brand) DO UPDATE
    SET relevant = EXCLUDED.relevant, sentiment = EXCLUDED.sentiment,
        sentiment_score = EXCLUDED.sentiment_score, topic = EXCLUDED.topic,

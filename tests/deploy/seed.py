@@ -43,12 +43,12 @@ def _story(tx: Any, seeded: SeededStory, n: int, interval: Interval) -> dict[str
     story_id = tx.fetch_one("story_insert", {
         "brand": "MobiFone", "topic": seeded.topic, "signature": n, "title": seeded.title,
         "published_at": published, "at": interval.end})["id"]
-    tx.execute("score_upsert", {
+    tx.execute("score_upsert_batch", {"rows": json_param([{
         "mention_id": mention["id"], "brand": "MobiFone", "relevant": True,
         "sentiment": "negative", "sentiment_score": 0.9, "topic": seeded.topic,
-        "level": seeded.level, "reasons": json_param(["tiêu cực"]),
-        "normalized_text": seeded.mention_text.lower(), "model_version": "seed",
-        "scored_at": interval.end})
+        "level": seeded.level, "reasons": ["tiêu cực"],
+        "normalized_text": seeded.mention_text.lower()}]),
+        "model_version": "seed", "scored_at": interval.end})
     tx.execute("score_set_story", {"story_id": story_id, "mention_id": mention["id"],
                                    "brand": "MobiFone"})
     reasons = [f"mức {seeded.level}"]

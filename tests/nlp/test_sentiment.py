@@ -41,13 +41,18 @@ def test_negation_features_are_shared_across_negators_and_accents() -> None:
     assert negated(["mạng", "tệ"]) == set()
 
 
-def test_holdout_figures_do_not_regress(scorer: Scorer) -> None:
-    """data/telecom/holdout.jsonl was written before tuning and never tuned on; these floors sit
-    below the figures measured for the committed model, to catch regressions only."""
-    with open(REPO_ROOT / "data/telecom/holdout.jsonl", encoding="utf-8") as f:
+@pytest.mark.parametrize("name, floors", [
+    ("holdout.jsonl", {"relevant_f1": 0.95, "sentiment": 0.85, "topic": 0.85, "level": 0.90, "level3_recall": 0.95}),
+    ("holdout2.jsonl", {"relevant_f1": 0.95, "sentiment": 0.85, "topic": 0.82, "level": 0.85, "level3_recall": 0.75}),
+])
+def test_holdout_figures_do_not_regress(scorer: Scorer, name: str, floors: dict[str, float]) -> None:
+    """Both holdout files were written before the round they check and never tuned on (holdout2
+    before the lexicon round); the floors sit below the committed model's figures, to catch
+    regressions only."""
+    with open(REPO_ROOT / "data/telecom" / name, encoding="utf-8") as f:
         m = evaluate_jsonl(f, io.StringIO(), scorer)
-    assert m["relevant_f1"] >= 0.95
-    assert m["sentiment"]["macro_f1"] >= 0.75
-    assert m["topic"]["macro_f1"] >= 0.85
-    assert m["level"]["accuracy"] >= 0.80
-    assert m["level3_recall"] >= 0.95
+    assert m["relevant_f1"] >= floors["relevant_f1"]
+    assert m["sentiment"]["macro_f1"] >= floors["sentiment"]
+    assert m["topic"]["macro_f1"] >= floors["topic"]
+    assert m["level"]["accuracy"] >= floors["level"]
+    assert m["level3_recall"] >= floors["level3_recall"]

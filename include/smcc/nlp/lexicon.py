@@ -26,7 +26,7 @@ NEG, POS = "neg", "pos"
 
 # Complaints, problems, anger, disappointment.
 _NEGATIVE = """
-tệ, dở, kém, kém xa, chán, chán nản, bực, bực mình, bực bội, ức chế, thất vọng, tồi, tồi tệ, lởm, dởm,
+tệ, dở, kém, kém xa, chê, chê bai, chán, chán nản, bực, bực mình, bực bội, ức chế, thất vọng, tồi, tồi tệ, lởm, dởm,
 cùi, cùi bắp, như hạch, như shit, như cục gạch, cục gạch, rác, thùng rác, lừa đảo, lừa, vô lý, vô cớ,
 oan, trừ oan, yếu, yếu xìu, chậm, chậm rì, chậm như rùa, rùa bò, lag, giật, giật lag, đơ, chập chờn,
 rớt, rớt mạng, mất sóng, mất mạng, mất kết nối, mất liên lạc, đứng hình, quay vòng, nghẽn, nghẽn mạng,
@@ -48,11 +48,12 @@ thân thiện, rẻ, hời, hợp lý, đáng tiền, tiện, tiện lợi, yên
 êm, êm ru, rõ nét, cải thiện, chơi đẹp, uy tín, giỏi, xuất sắc, hay, recommend, tin tưởng, ủng hộ,
 trung thành, vui, hài hước, may mà, nhiệt huyết, tâm lý, chịu khó, nhanh chóng, mạnh mẽ, vượt trội,
 ấn tượng, đáng khen, đáng đồng tiền, xứng đáng, hoàn hảo, ok, hỗ trợ tốt, rõ ràng, minh bạch, ngon bổ rẻ,
+quá đã, đã quá, đã thật, hiện đại, đẹp, tiện ích, chung thủy, căng đét, full vạch,
 """
 # Words that are positive only once negated: "không có sóng", "gọi không được", "chưa ai trả lời".
 _NEGATABLE = """
 được, có sóng, sóng, tín hiệu, vạch, mạng, nghe máy, bắt máy, trả lời, phản hồi, giải quyết, xử lý,
-liên lạc, hoạt động, dùng, vào, nhận, cộng, hoàn, đáng, như quảng cáo, ai nghe,
+liên lạc, hoạt động, cộng, hoàn, đáng, như quảng cáo, ai nghe,
 """
 # Phrases that contain a lexicon word but mean nothing for sentiment; matched first, they block it.
 _NEUTRAL = """
@@ -77,10 +78,10 @@ _SCOPE = 3  # content syllables a negation reaches
 _BREAKS = frozenset({".", ",", "!", "?", ";", ":", "...", "nhưng", "nhung", "mà", "ma", "còn", "con"})
 _LAUGH = re.compile("[😂🤣😆😏🙃]|(?<![\\w=:])(?:=\\)\\)+|:\\)\\)+|kaka|haha|hihi)")
 QUESTION = re.compile(
-    r"\?|(?<![a-z])(?:cho (?:minh|em|toi|hoi) hoi|lam sao|the nao|bao gio|bao lau|bao nhieu|o dau"
+    r"\?|(?<![a-z])(?:cho (?:minh|em|toi|hoi) hoi|lam sao|the nao|(?<!chua )(?<!khong )bao gio|bao lau|bao nhieu|o dau"
     r"|so (?:nao|may)|goi nao|co ai|ai biet|duoc khong|(?:khong|chua) (?:a|ak|mn|moi nguoi|vay|ta)(?![a-z])"
     r"|phai khong|gi vay|sao vay|cach nao|cho (?:em|minh|toi) xin|kieu gi|ra sao|khong (?:mn|ae|ad|ta)"
-    r"|co .{1,40} khong(?: a| vay| nhi| nhe)?$)"
+    r"|co .{1,40} khong(?: a| vay| nhi| nhe)?$|^(?:tai )?sao(?![a-z]))"
 )
 
 
@@ -153,7 +154,7 @@ def _hits(words: list[str], folded: list[str]) -> list[_Hit]:
         if _is_negator(word, plain):
             scope, i = _SCOPE, i + 1
             continue
-        entry, n = _match(words, folded, i)
+        entry, n = _match(words, folded, i) if word in _FIRST else (None, 1)
         if entry is not None and entry.polarity and (scope or not entry.negatable_only):
             near = folded[max(0, i - 2):i] + folded[i + n:i + n + 2]
             hits.append(_Hit(entry.polarity, bool(scope), any(s in _INTENSIFIERS for s in near), entry.ironic))

@@ -12,6 +12,7 @@ from underthesea import word_tokenize
 
 from smcc.nlp.brands import BrandMatcher, load_brands
 from smcc.nlp.levels import LevelClassifier, LevelRules, Mention, load_levels
+from smcc.nlp.lexicon import QUESTION, plain_question, sarcastic
 from smcc.nlp.sentiment import MODEL_FILE, SentimentModel, base_features
 from smcc.nlp.text import EMO_NEG, EMO_POS, fold, normalize
 from smcc.nlp.topic import classify
@@ -19,11 +20,8 @@ from smcc.settings import config_file
 
 # Clause boundaries for comparisons ("Viettel sóng khỏe, còn mobi thì yếu").
 _CLAUSE_BREAK = {".", ",", "!", "?", ";", ":", "...", "nhưng", "còn", "trong khi", "mà"}
-_QUESTION = re.compile(
-    r"\?|(?<![a-z])(?:cho (?:minh|em|toi|hoi) hoi|lam sao|the nao|bao gio|bao lau|bao nhieu|o dau"
-    r"|so (?:nao|may)|goi nao|co ai|ai biet|duoc khong|(?:khong|chua) (?:a|ak|mn|moi nguoi|vay|ta)(?![a-z])"
-    r"|phai khong|gi vay|sao vay|cach nao|cho (?:em|minh|toi) xin)"
-)
+_COMPARATIVE = re.compile(r"(?<![a-z])(?:hon|thua|kem)(?![a-z])")
+_OPPOSITE = {"negative": "positive", "positive": "negative", "neutral": "neutral"}
 
 
 @dataclass(frozen=True)
@@ -111,7 +109,7 @@ class Scorer:
             author_followers=_int(item, "author_followers"),
             age_hours=float(item["age_hours"]) if item.get("age_hours") is not None else None,
             replies=_int(item, "replies"),
-            is_question=bool(_QUESTION.search(folded)),
+            is_question=bool(QUESTION.search(folded)),
         )
         scores = []
         for name in self.brands:
@@ -157,23 +155,43 @@ class Scorer:
             return out
         per_brand: dict[str, list[str]] = {name: [] for name in mentioned}
         current: list[str] = []
+        compared_below: set[str] = set()
         for clause in self._clauses(tokens):
             clause_folded = fold(" ".join(clause))
             named = [m.name for m in self._matchers if m.name in per_brand and m.spans(clause_folded)]
             current = named or current
             for name in current:
                 per_brand[name].extend(clause)
+            compared_below |= self._compared_below(clause_folded, named)
         for name, clause_tokens in per_brand.items():
             if clause_tokens:
                 text = " ".join(clause_tokens)
-                out[name] = self._view(clause_tokens, text, fold(text))
+                view = self._view(clause_tokens, text, fold(text))
+                out[name] = _View(view.folded, _OPPOSITE[view.sentiment], view.probability) \
+                    if name in compared_below else view
         return out
+
+    def _compared_below(self, clause_folded: str, named: list[str]) -> set[str]:
+        """Brands named after "hơn"/"thua"/"kém" in a clause that names another brand before it:
+        in "Viettel sóng khỏe hơn mobi" the praise is Viettel's and the verdict on mobi the opposite."""
+        comparative = _COMPARATIVE.search(clause_folded)
+        if len(named) < 2 or comparative is None:
+            return set()
+        first = {m.name: m.spans(clause_folded)[0][0] for m in self._matchers if m.name in named}
+        if min(first.values()) > comparative.start():
+            return set()
+        return {name for name, start in first.items() if start > comparative.start()}
 
     def _view(self, tokens: list[str], text: str, folded: str) -> _View:
         feats = base_features(tokens, text)  # ends with the text's emoji signals
         label, prob = self._model.predict(feats)
-        # Praise next to angry or eye-rolling emoji is sarcasm; alarming terms are never good news.
-        if label != "negative" and (feats.count(EMO_NEG) > feats.count(EMO_POS) or self._levels.alarming(folded)):
+        # A question without a complaint asks; praise words in it ("gói nào rẻ?") are not praise.
+        if label == "positive" and plain_question(feats):
+            label, prob = "neutral", max(1.0 - prob, 0.5)
+        # Praise next to angry or eye-rolling emoji, or an ironic compliment next to a complaint
+        # ("giỏi thật, vào thang máy là mất sóng"), is sarcasm; alarming terms are never good news.
+        if label != "negative" and (feats.count(EMO_NEG) > feats.count(EMO_POS) or sarcastic(feats)
+                                    or self._levels.alarming(folded)):
             label, prob = "negative", max(1.0 - prob, 0.5)
         return _View(folded, label, prob)
 
