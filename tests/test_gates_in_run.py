@@ -128,6 +128,7 @@ def test_missing_ticket_holds_emails_until_the_rerun_opens_it(
     monkeypatch.setattr(smcc.tickets, "sync_ticket", lambda *a, **k: None)
     run = run_listen(END)
     assert "gate_escalation" in failed_tasks(run)
+    assert "check_stories" in failed_tasks(run), "the plain SQL check sees it too"
     assert task_states(run)[("deliver", -1)].endswith("upstream_failed")
     assert rows(warehouse, "SELECT count(*) AS n FROM ticket") == [{"n": 0}]
     assert [m for m in mail_sink.messages if m["X-SMCC-Kind"] == "created"] == []

@@ -91,12 +91,14 @@ def warehouse_check_tasks() -> list[Any]:
 
     tasks = []
     for check in load_checks():
-        # An empty table (a quiet first interval) passes: there is nothing to be wrong.
-        common = {"task_id": check.name, "table": check.table, "conn_id": settings.WAREHOUSE_CONN_ID,
-                  "partition_clause": check.partition, "accept_none": True}
+        common = {"task_id": check.name, "table": check.table,
+                  "conn_id": settings.WAREHOUSE_CONN_ID, "partition_clause": check.partition}
         if check.rules:
+            # As an aggregate ("no row breaks the rule") the check yields a row even on an
+            # empty table, where a per-row rule would give NULL and fail.
             tasks.append(SQLTableCheckOperator(
-                checks={name: {"check_statement": sql} for name, sql in check.rules.items()},
+                checks={name: {"check_statement": f"count(*) FILTER (WHERE NOT ({sql})) = 0"}
+                        for name, sql in check.rules.items()},
                 **common))
         else:
             tasks.append(SQLColumnCheckOperator(column_mapping=check.columns, **common))
