@@ -42,7 +42,7 @@ def make_story(wh: Warehouse, topic: str = "network", interactions: int = 40,
             Interval(T0 - timedelta(minutes=15), T0), "r1", late=late)
         story_id = tx.fetch_one("story_insert", {
             "brand": "MobiFone", "topic": topic, "signature": 1, "title": "Mất sóng",
-            "published_at": T0 - timedelta(minutes=10), "at": T0})["id"]
+            "published_at": T0 - timedelta(minutes=10), "at": T0, "own_brand": True})["id"]
         tx.execute("score_upsert_batch", {"rows": json_param([{
             "mention_id": mention["id"], "brand": "MobiFone", "relevant": True,
             "sentiment": "negative", "sentiment_score": 0.9, "topic": topic, "level": 1,
@@ -205,3 +205,33 @@ def test_late_story_gets_a_late_ticket_timed_from_discovery_and_goes_to_the_dige
     # When the late story grows to level 2, it is announced like any other.
     assert sync(warehouse, routing, story, 2, found + timedelta(hours=1)) == "level_raised"
     assert [m["kind"] for m in outbox(warehouse) if m["kind"] != "digest"] == ["level_raised"]
+
+
+def test_only_the_customers_brand_is_ticketed_competitors_are_followed(
+        warehouse: Warehouse, routing) -> None:
+    from smcc.nlp import Scorer
+    from smcc.pipeline import escalate, score_batch
+
+    scorer = Scorer.load()
+    interval = Interval(T0 - timedelta(minutes=15), T0)
+    posts = {"v1": "Viettel mất sóng diện rộng cả Hà Nội tối nay, hàng nghìn thuê bao bị ảnh hưởng",
+             "m1": "MobiFone trừ tiền oan 50k gói cước tôi không hề đăng ký, gọi tổng đài không ai nghe"}
+    with warehouse.transaction() as tx:
+        tx.execute("source_upsert", {"name": "forum", "type": "forum", "enabled": True,
+                                     "config": json_param({})})
+        store_mentions(tx, [{
+            "source": "forum", "external_id": key, "source_type": "forum_post",
+            "url": f"https://forum.example/t/{key}", "title": None, "author": "a",
+            "author_followers": 10, "published_at": (T0 - timedelta(minutes=5)).isoformat(),
+            "text": text, "quoted_text": None, "parent_external_id": None, "reactions": 5,
+            "comments": 1, "shares": 0, "raw": {}} for key, text in posts.items()],
+            interval, "r1")
+    score_batch(warehouse, "forum", interval, "r1", scorer)
+    escalate(warehouse, interval, "r1", scorer, routing, LINKS)
+    with warehouse.transaction() as tx:
+        tx.cur.execute("SELECT s.brand, s.level, s.own_brand, count(t.id) AS tickets FROM story s "
+                       "LEFT JOIN ticket t ON t.story_id = s.id GROUP BY s.id ORDER BY s.brand")
+        stories = {r["brand"]: r for r in tx.cur.fetchall()}
+    assert stories["Viettel"]["level"] >= 1 and not stories["Viettel"]["own_brand"]
+    assert stories["Viettel"]["tickets"] == 0, "a competitor's crisis is not our ticket"
+    assert stories["MobiFone"]["tickets"] == 1

@@ -77,33 +77,62 @@ def build_message(row: dict[str, Any], from_email: str,
     return msg
 
 
-def send_message(smtp: SmtpSettings, msg: EmailMessage) -> None:
-    """Send one message; raise Temporary/PermanentDeliveryError on failure."""
-    try:
+class SmtpSession:
+    """One SMTP connection reused for many messages (opened on first use, dropped after an
+    error so the next message starts clean)."""
+
+    def __init__(self, smtp: SmtpSettings) -> None:
+        self.smtp = smtp
+        self._client: smtplib.SMTP | None = None
+
+    def _connect(self) -> smtplib.SMTP:
+        smtp = self.smtp
         if smtp.use_ssl:
             client: smtplib.SMTP = smtplib.SMTP_SSL(
-                smtp.host, smtp.port, timeout=smtp.timeout, context=ssl.create_default_context()
-            )
+                smtp.host, smtp.port, timeout=smtp.timeout, context=ssl.create_default_context())
         else:
             client = smtplib.SMTP(smtp.host, smtp.port, timeout=smtp.timeout)
-        with client:
-            if smtp.starttls:
-                client.starttls(context=ssl.create_default_context())
-            if smtp.user:
-                client.login(smtp.user, smtp.password or "")
-            client.send_message(msg)
-    except smtplib.SMTPRecipientsRefused as exc:
-        codes = {code for code, _ in exc.recipients.values()}
-        if all(500 <= code < 600 for code in codes):
-            raise PermanentDeliveryError(f"recipients refused: {sorted(codes)}") from None
-        raise TemporaryDeliveryError(f"recipients refused: {sorted(codes)}") from None
-    except smtplib.SMTPResponseException as exc:
-        text = f"SMTP {exc.smtp_code}"
-        if 500 <= exc.smtp_code < 600:
-            raise PermanentDeliveryError(text) from None
-        raise TemporaryDeliveryError(text) from None
-    except (smtplib.SMTPException, OSError, socket.timeout) as exc:
-        raise TemporaryDeliveryError(f"{type(exc).__name__}: {exc}") from None
+        if smtp.starttls:
+            client.starttls(context=ssl.create_default_context())
+        if smtp.user:
+            client.login(smtp.user, smtp.password or "")
+        return client
+
+    def send(self, msg: EmailMessage) -> None:
+        """Send one message; raise Temporary/PermanentDeliveryError on failure."""
+        try:
+            if self._client is None:
+                self._client = self._connect()
+            self._client.send_message(msg)
+        except smtplib.SMTPRecipientsRefused as exc:
+            self.close()
+            codes = {code for code, _ in exc.recipients.values()}
+            if all(500 <= code < 600 for code in codes):
+                raise PermanentDeliveryError(f"recipients refused: {sorted(codes)}") from None
+            raise TemporaryDeliveryError(f"recipients refused: {sorted(codes)}") from None
+        except smtplib.SMTPResponseException as exc:
+            self.close()
+            text = f"SMTP {exc.smtp_code}"
+            if 500 <= exc.smtp_code < 600:
+                raise PermanentDeliveryError(text) from None
+            raise TemporaryDeliveryError(text) from None
+        except (smtplib.SMTPException, OSError, socket.timeout) as exc:
+            self.close()
+            raise TemporaryDeliveryError(f"{type(exc).__name__}: {exc}") from None
+
+    def close(self) -> None:
+        if self._client is not None:
+            try:
+                self._client.quit()
+            except (smtplib.SMTPException, OSError):
+                self._client.close()
+            self._client = None
+
+    def __enter__(self) -> "SmtpSession":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
 def retry_delay(attempts: int) -> timedelta:
@@ -122,6 +151,14 @@ def deliver_pending(
 ) -> DeliveryReport:
     """Send due outbox rows (optionally only ``message_ids``), one transaction per message."""
     report = DeliveryReport()
+    with SmtpSession(smtp) as session:
+        _deliver(wh, session, now, limit, max_attempts, message_ids, report)
+    log.info(report.summary())
+    return report
+
+
+def _deliver(wh: Warehouse, session: SmtpSession, now: datetime, limit: int, max_attempts: int,
+             message_ids: list[str] | None, report: DeliveryReport) -> None:
     for _ in range(limit):
         with wh.transaction() as tx:
             row = tx.fetch_one(
@@ -131,7 +168,7 @@ def deliver_pending(
                 break
             images = tx.fetch_all("outbox_attachments", {"message_id": row["message_id"]})
             try:
-                send_message(smtp, build_message(row, smtp.from_email, images))
+                session.send(build_message(row, session.smtp.from_email, images))
             except (TemporaryDeliveryError, PermanentDeliveryError) as exc:
                 attempts = row["attempts"] + 1
                 report.errors.append(f"{row['message_id']}: {exc}")
@@ -158,5 +195,3 @@ def deliver_pending(
                      "detail": json_param({"recipients": row["recipients"], "kind": row["kind"]})},
                 )
             report.sent += 1
-    log.info(report.summary())
-    return report

@@ -349,7 +349,7 @@ def escalate(wh: Warehouse, interval: Interval, run_id: str, scorer: Any, routin
     summary = StageSummary("escalate", "all", {"stories": 0, "created": 0, "level_raised": 0})
     with wh.transaction() as tx:
         tx.lock(ESCALATION_LOCK)
-        touched = assign_stories(tx, interval.end)
+        touched = assign_stories(tx, interval.end, scorer.default_brand)
         touched |= {row["id"] for row in tx.fetch_all("stories_missing_ticket")}
         if mention_ids:
             touched |= {row["story_id"] for row in tx.fetch_all(
@@ -361,6 +361,8 @@ def escalate(wh: Warehouse, interval: Interval, run_id: str, scorer: Any, routin
             if refreshed is None:
                 continue  # re-scoring left the story without relevant mentions
             story, mentions = refreshed
+            if not meta["own_brand"]:
+                continue  # a competitor's story: followed, never ticketed
             event = sync_ticket(tx, story, meta["topic"], mentions, routing, links, interval.end,
                                 discovered_at=discovered_at or interval.end)
             if event:

@@ -40,8 +40,11 @@ def _find_story(candidates: list[dict[str, Any]], row: dict[str, Any], signature
     return None
 
 
-def assign_stories(tx: Any, at: datetime, rules: StoryRules = StoryRules()) -> set[int]:
+def assign_stories(tx: Any, at: datetime, own_brand: str,
+                   rules: StoryRules = StoryRules()) -> set[int]:
     """Attach every relevant scored mention without a story; return the stories touched.
+
+    Stories of ``own_brand`` (the customer's) can be ticketed; competitors' are only followed.
 
     Candidate stories are read once per brand and topic and kept up to date in memory, so
     the cost grows with the mentions, not with mentions times stories.
@@ -64,7 +67,7 @@ def assign_stories(tx: Any, at: datetime, rules: StoryRules = StoryRules()) -> s
             story_id = tx.fetch_one("story_insert", {
                 "brand": row["brand"], "topic": row["topic"], "signature": signature,
                 "title": title or "(không có tiêu đề)", "published_at": row["published_at"],
-                "at": at})["id"]
+                "at": at, "own_brand": row["brand"] == own_brand})["id"]
             candidates[group].insert(0, {"id": story_id, "signature": signature,
                                          "last_published_at": row["published_at"]})
         else:

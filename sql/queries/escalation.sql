@@ -13,9 +13,9 @@ SELECT id, signature, topic, last_published_at
 
 -- name: story_insert
 INSERT INTO story (brand, topic, signature, title, first_published_at, last_published_at,
-                   level, updated_at)
+                   level, updated_at, own_brand)
 VALUES (%(brand)s, %(topic)s, %(signature)s, %(title)s, %(published_at)s, %(published_at)s,
-        0, %(at)s)
+        0, %(at)s, %(own_brand)s)
 RETURNING id;
 
 -- name: score_set_story
@@ -88,11 +88,11 @@ SELECT st.id AS story_id, st.level,
        (SELECT count(*) FROM outbox o WHERE o.ticket_id = t.id) AS outbox_count,
        COALESCE(%(digest_late_level1)s AND t.late AND t.level = 1, false) AS digest_only
   FROM story st LEFT JOIN ticket t ON t.story_id = st.id
- WHERE st.level >= 1 AND st.id = ANY(%(story_ids)s)
+ WHERE st.level >= 1 AND st.own_brand AND st.id = ANY(%(story_ids)s)
  ORDER BY st.id;
 
 -- name: story_meta
-SELECT id, brand, topic, level, reasons FROM story WHERE id = %(story_id)s;
+SELECT id, brand, topic, level, reasons, own_brand FROM story WHERE id = %(story_id)s;
 
 -- name: tickets_unresolved
 SELECT * FROM ticket
@@ -129,5 +129,6 @@ RETURNING *;
 -- name: stories_missing_ticket
 -- Stories that need a ticket but have none (an earlier run stopped half-way): healed next run.
 SELECT s.id FROM story s
- WHERE s.level >= 1 AND NOT EXISTS (SELECT 1 FROM ticket t WHERE t.story_id = s.id)
+ WHERE s.level >= 1 AND s.own_brand
+   AND NOT EXISTS (SELECT 1 FROM ticket t WHERE t.story_id = s.id)
  ORDER BY s.id;

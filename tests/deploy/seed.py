@@ -42,7 +42,7 @@ def _story(tx: Any, seeded: SeededStory, n: int, interval: Interval) -> dict[str
         "reactions": 40 + n, "comments": 3, "shares": 1, "raw": {}}], interval, "seed")
     story_id = tx.fetch_one("story_insert", {
         "brand": "MobiFone", "topic": seeded.topic, "signature": n, "title": seeded.title,
-        "published_at": published, "at": interval.end})["id"]
+        "published_at": published, "at": interval.end, "own_brand": True})["id"]
     tx.execute("score_upsert_batch", {"rows": json_param([{
         "mention_id": mention["id"], "brand": "MobiFone", "relevant": True,
         "sentiment": "negative", "sentiment_score": 0.9, "topic": seeded.topic,

@@ -6,6 +6,9 @@ taken over, data leak, threats to go to the authorities or press) or a busy nega
 thread (answer in 4 h); 3 negative and viral, a negative news article, boycott calls,
 widespread outages, authorities involved, a breach affecting many customers.
 Term lists are regular expressions matched on word boundaries of the accent-folded text.
+A news article is negative when its headline or lead reports a negative event
+(``negative_news_terms``) that is not negated ("không có sự cố") and not in a sentence about
+planned work or advice (``news_exceptions``: "tạm gián đoạn để bảo trì", "cảnh giác lừa đảo").
 """
 
 from __future__ import annotations
@@ -31,6 +34,8 @@ class Level3Rules(StrictModel):
     min_interactions: int = Field(1000, ge=1)
     min_interactions_per_hour: float = Field(300, gt=0)
     negative_news_article: bool = True
+    negative_news_terms: list[str] = []
+    news_exceptions: list[str] = []
     boycott_terms: list[str] = []
     outage_terms: list[str] = []
     authority_terms: list[str] = []
@@ -76,6 +81,11 @@ def _terms(terms: list[str]) -> re.Pattern[str] | None:
     return re.compile(rf"(?<![a-z0-9])(?:{'|'.join(f'(?:{t})' for t in terms)})(?![a-z0-9])") if terms else None
 
 
+# A negator up to one word before a news term: "không (có) sự cố", "chưa ghi nhận gián đoạn".
+_NEGATED_BEFORE = re.compile(r"(?<![a-z])(?:khong|chua|chang|khong he|chua he)(?: [a-z]+)? $")
+_SENTENCE_END = re.compile(r"[.!?;]")
+
+
 @dataclass(frozen=True)
 class Mention:
     """What level rules look at, for one mention and one brand."""
@@ -88,6 +98,13 @@ class Mention:
     age_hours: float | None
     replies: int
     is_question: bool
+
+
+def _sentence(folded: str, pos: int) -> str:
+    """The sentence of ``folded`` around position ``pos``."""
+    starts = [m.end() for m in _SENTENCE_END.finditer(folded, 0, pos)]
+    end = _SENTENCE_END.search(folded, pos)
+    return folded[starts[-1] if starts else 0:end.start() if end else len(folded)]
 
 
 _SENTIMENT_VI = {"negative": "tiêu cực", "neutral": "trung lập", "positive": "tích cực"}
@@ -103,11 +120,26 @@ class LevelClassifier:
             (_terms(rules.level3.authority_terms), "cơ quan chức năng vào cuộc"),
             (_terms(rules.level3.breach_terms), "lộ lọt dữ liệu ảnh hưởng nhiều khách hàng"),
         ]
+        self._news = _terms(rules.level3.negative_news_terms)
+        self._news_exceptions = _terms(rules.level3.news_exceptions)
 
     def alarming(self, folded: str) -> bool:
         """Serious or crisis terms: such a mention is negative for the brand whatever its tone."""
         patterns = [self._serious] + [rx for rx, _ in self._level3_terms]
         return any(rx is not None and rx.search(folded) for rx in patterns)
+
+    def negative_news(self, folded: str) -> str | None:
+        """The first negative-event term of a headline or lead that is neither negated nor in a
+        sentence about planned work or advice; ``None`` when the news reports no such event."""
+        if self._news is None:
+            return None
+        for match in self._news.finditer(folded):
+            if _NEGATED_BEFORE.search(folded, max(0, match.start() - 20), match.start()):
+                continue
+            if self._news_exceptions and self._news_exceptions.search(_sentence(folded, match.start())):
+                continue
+            return match.group()
+        return None
 
     def classify(self, m: Mention) -> tuple[int, list[str]]:
         for level, check in ((3, self._level3), (2, self._level2), (1, self._level1)):
@@ -128,7 +160,8 @@ class LevelClassifier:
         if rate >= r3.min_interactions_per_hour:
             reasons.append(f"tiêu cực; {fmt(rate)} tương tác/giờ ≥ {fmt(r3.min_interactions_per_hour)}")
         if r3.negative_news_article and m.source_type == "news_article":
-            reasons.append("bài báo tiêu cực về thương hiệu")
+            event = self.negative_news(m.folded)
+            reasons.append(f"bài báo tiêu cực về thương hiệu: “{event}”" if event else "bài báo tiêu cực về thương hiệu")
         return reasons
 
     def _level2(self, m: Mention) -> list[str]:

@@ -100,7 +100,8 @@ class Scorer:
         context = fold(normalize(str(item["context"]))) if item.get("context") else ""
         source_type = str(item.get("source_type") or "")
         relevance = self._relevance(folded, context, str(item.get("page_brand") or ""), source_type)
-        views = self._views(tokens, norm, folded, [name for name, why in relevance.items() if why is None])
+        views = self._views(tokens, norm, folded, [name for name, why in relevance.items() if why is None],
+                            news=source_type == "news_article")
         own_topic = classify(folded)
         topic = classify(context) if own_topic == "other" and context else own_topic
         mention = dict(
@@ -147,10 +148,11 @@ class Scorer:
                 found[m.name] = _context_reason(source_type, m.name)
         return found
 
-    def _views(self, tokens: list[str], norm: str, folded: str, mentioned: list[str]) -> dict[str | None, _View]:
+    def _views(self, tokens: list[str], norm: str, folded: str, mentioned: list[str],
+               news: bool) -> dict[str | None, _View]:
         """The whole text under key ``None``; when several brands are compared, each brand's
         clauses under its name, so sentiment, its overrides and level terms stay with their brand."""
-        out: dict[str | None, _View] = {None: self._view(tokens, norm, folded)}
+        out: dict[str | None, _View] = {None: self._view(tokens, norm, folded, news)}
         if len(mentioned) < 2:
             return out
         per_brand: dict[str, list[str]] = {name: [] for name in mentioned}
@@ -166,7 +168,7 @@ class Scorer:
         for name, clause_tokens in per_brand.items():
             if clause_tokens:
                 text = " ".join(clause_tokens)
-                view = self._view(clause_tokens, text, fold(text))
+                view = self._view(clause_tokens, text, fold(text), news)
                 out[name] = _View(view.folded, _OPPOSITE[view.sentiment], view.probability) \
                     if name in compared_below else view
         return out
@@ -182,7 +184,7 @@ class Scorer:
             return set()
         return {name for name, start in first.items() if start > comparative.start()}
 
-    def _view(self, tokens: list[str], text: str, folded: str) -> _View:
+    def _view(self, tokens: list[str], text: str, folded: str, news: bool) -> _View:
         feats = base_features(tokens, text)  # ends with the text's emoji signals
         label, prob = self._model.predict(feats)
         # A question without a complaint asks; praise words in it ("gói nào rẻ?") are not praise.
@@ -190,8 +192,11 @@ class Scorer:
             label, prob = "neutral", max(1.0 - prob, 0.5)
         # Praise next to angry or eye-rolling emoji, or an ironic compliment next to a complaint
         # ("giỏi thật, vào thang máy là mất sóng"), is sarcasm; alarming terms are never good news.
+        # A headline reporting an incident, a fine or complaints is bad news for the brand even in
+        # the neutral wording the model reads as neutral or as good news ("lợi nhuận sụt giảm mạnh").
         if label != "negative" and (feats.count(EMO_NEG) > feats.count(EMO_POS) or sarcastic(feats)
-                                    or self._levels.alarming(folded)):
+                                    or self._levels.alarming(folded)
+                                    or (news and self._levels.negative_news(folded) is not None)):
             label, prob = "negative", max(1.0 - prob, 0.5)
         return _View(folded, label, prob)
 
