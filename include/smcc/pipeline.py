@@ -354,10 +354,11 @@ def escalate(wh: Warehouse, interval: Interval, run_id: str, scorer: Any, routin
         if mention_ids:
             touched |= {row["story_id"] for row in tx.fetch_all(
                 "stories_of_mentions", {"ids": mention_ids})}
+        volumes: dict[tuple[str, str], float] = {}
         for story_id in sorted(touched):
             meta = tx.fetch_one("story_meta", {"story_id": story_id})
             refreshed = refresh_story(tx, story_id, meta["brand"], meta["topic"],
-                                      interval.end, scorer.level_thresholds())
+                                      interval.end, scorer.level_thresholds(), volumes)
             if refreshed is None:
                 continue  # re-scoring left the story without relevant mentions
             story, mentions = refreshed

@@ -98,10 +98,23 @@ def mentions_with_growth(tx: Any, story_id: int, at: datetime) -> list[dict[str,
     return mentions
 
 
+def volume_ratio(tx: Any, brand: str, topic: str, at: datetime,
+                 cache: dict[tuple[str, str], float]) -> float:
+    """Mentions of the topic in the last hour against its hourly rate over the 12 before
+    (0 without a baseline); read once per brand and topic per run."""
+    if (brand, topic) not in cache:
+        volume = tx.fetch_one("topic_volume", {"brand": brand, "topic": topic, "at": at})
+        baseline_per_hour = volume["baseline"] / 12
+        cache[(brand, topic)] = volume["last_hour"] / baseline_per_hour if baseline_per_hour else 0.0
+    return cache[(brand, topic)]
+
+
 def refresh_story(tx: Any, story_id: int, brand: str, topic: str, at: datetime,
-                  level_rules: Any) -> tuple[dict[str, Any], list[dict[str, Any]]] | None:
+                  level_rules: Any, volumes: dict[tuple[str, str], float]
+                  ) -> tuple[dict[str, Any], list[dict[str, Any]]] | None:
     """Recompute a story's totals and level at ``at``; returns (story fields, mentions), or
-    None when no relevant mention is left (the story is kept as it was)."""
+    None when no relevant mention is left (the story is kept as it was). ``volumes`` caches
+    the topic volume ratios of this run."""
     from smcc.nlp.levels import story_level
 
     mentions = mentions_with_growth(tx, story_id, at)
@@ -109,11 +122,8 @@ def refresh_story(tx: Any, story_id: int, brand: str, topic: str, at: datetime,
         return None
     interactions = sum(m["interactions"] for m in mentions)
     velocity = sum(m["growth_per_hour"] or 0.0 for m in mentions)
-    volume = tx.fetch_one("topic_volume", {"brand": brand, "topic": topic, "at": at})
-    baseline_per_hour = volume["baseline"] / 12
-    volume_ratio = volume["last_hour"] / baseline_per_hour if baseline_per_hour else 0.0
     level, reasons = story_level([m["level"] for m in mentions], interactions, velocity,
-                                 volume_ratio, level_rules)
+                                 volume_ratio(tx, brand, topic, at, volumes), level_rules)
     mention_reasons = [r for m in mentions if m["level"] == max(x["level"] for x in mentions)
                        for r in m["reasons"]]
     all_reasons = list(dict.fromkeys(mention_reasons + list(reasons)))

@@ -19,9 +19,14 @@ from smcc.nlp.topic import classify
 from smcc.settings import config_file
 
 # Clause boundaries for comparisons ("Viettel sóng khỏe, còn mobi thì yếu").
-_CLAUSE_BREAK = {".", ",", "!", "?", ";", ":", "...", "nhưng", "còn", "trong khi", "mà"}
+# Text typed without accents writes "còn"/"nhưng" as "con"/"nhung"; splitting at "con" (child) too
+# is harmless, as a clause naming no brand stays with the brand named before it.
+_CLAUSE_BREAK = {".", ",", "!", "?", ";", ":", "...", "nhưng", "còn", "trong khi", "mà",
+                 "nhung", "con", "ma"}
 _COMPARATIVE = re.compile(r"(?<![a-z])(?:hon|thua|kem)(?![a-z])")
 _OPPOSITE = {"negative": "positive", "positive": "negative", "neutral": "neutral"}
+# Words that address the page owner ("cảm ơn ad", "nhà mạng ơi"): such a reply is about the brand.
+_ADDRESSES_PAGE = re.compile(r"(?<![a-z])(?:ad|admin|nha mang|page|fanpage|shop)(?![a-z])")
 
 
 @dataclass(frozen=True)
@@ -104,6 +109,7 @@ class Scorer:
                             news=source_type == "news_article")
         own_topic = classify(folded)
         topic = classify(context) if own_topic == "other" and context else own_topic
+        small_talk = own_topic == "other" and not _ADDRESSES_PAGE.search(folded)
         mention = dict(
             source_type=source_type,
             interactions=_int(item, "reactions") + _int(item, "comments") + _int(item, "shares"),
@@ -117,9 +123,10 @@ class Scorer:
             view = views.get(name, views[None])
             level, reasons = 0, []
             # Relevant through its page or thread only: small talk there ("giá xăng tăng, mọi
-            # người thấy sao?") is not about the brand unless it touches telecom or complains.
+            # người thấy sao?") is not about the brand unless it touches telecom, complains or
+            # speaks to the page owner.
             relevant = name in relevance and not (
-                relevance[name] is not None and own_topic == "other" and view.sentiment != "negative")
+                relevance[name] is not None and small_talk and view.sentiment != "negative")
             if relevant:
                 level, reasons = self._levels.classify(
                     Mention(folded=view.folded, sentiment=view.sentiment, **mention))
@@ -203,8 +210,11 @@ class Scorer:
     @staticmethod
     def _clauses(tokens: list[str]) -> list[list[str]]:
         clauses: list[list[str]] = [[]]
-        for token in tokens:
-            if token.lower() in _CLAUSE_BREAK and clauses[-1]:
+        for i, token in enumerate(tokens):
+            word = token.lower()
+            # The tokenizer may split "trong khi" (while) into two tokens.
+            pair = f"{word} {tokens[i + 1].lower()}" if i + 1 < len(tokens) else ""
+            if (word in _CLAUSE_BREAK or pair in _CLAUSE_BREAK) and clauses[-1]:
                 clauses.append([])
             clauses[-1].append(token)
         return clauses
