@@ -10,7 +10,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from smcc import settings
-from smcc.db import Warehouse
+from smcc.db import Warehouse, dsn_from_connection
 from smcc.delivery import SmtpSettings
 from smcc.models import Interval
 
@@ -20,11 +20,8 @@ log = logging.getLogger("smcc")
 def warehouse() -> Warehouse:
     """The warehouse from the ``smcc_warehouse`` Airflow connection."""
     from airflow.sdk import BaseHook
-    from psycopg2.extensions import make_dsn
 
-    conn = BaseHook.get_connection(settings.WAREHOUSE_CONN_ID)
-    return Warehouse(make_dsn(host=conn.host, port=conn.port or 5432, user=conn.login,
-                              password=conn.password or None, dbname=conn.schema or "smcc"))
+    return Warehouse(dsn_from_connection(BaseHook.get_connection(settings.WAREHOUSE_CONN_ID)))
 
 
 def smtp_settings() -> SmtpSettings:

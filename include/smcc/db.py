@@ -124,6 +124,14 @@ class Tx:
         self.cur.execute("SELECT pg_advisory_xact_lock(%(key)s)", {"key": key})
 
 
+def dsn_from_connection(conn: Any) -> str:
+    """A psycopg2 DSN from an Airflow connection's fields (host may be a socket folder)."""
+    from psycopg2.extensions import make_dsn
+
+    return make_dsn(host=conn.host, port=conn.port or 5432, user=conn.login,
+                    password=conn.password or None, dbname=conn.schema or "smcc")
+
+
 def json_param(value: Any) -> psycopg2.extras.Json:
     return psycopg2.extras.Json(value, dumps=_dumps)
 

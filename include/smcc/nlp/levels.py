@@ -120,13 +120,16 @@ class LevelClassifier:
             (_terms(rules.level3.authority_terms), "cơ quan chức năng vào cuộc"),
             (_terms(rules.level3.breach_terms), "lộ lọt dữ liệu ảnh hưởng nhiều khách hàng"),
         ]
+        # One alternation of every serious and crisis term, as ``alarming`` runs on most mentions.
+        r3 = rules.level3
+        self._alarming = _terms(rules.level2.serious_terms + r3.boycott_terms + r3.outage_terms
+                                + r3.authority_terms + r3.breach_terms)
         self._news = _terms(rules.level3.negative_news_terms)
         self._news_exceptions = _terms(rules.level3.news_exceptions)
 
     def alarming(self, folded: str) -> bool:
         """Serious or crisis terms: such a mention is negative for the brand whatever its tone."""
-        patterns = [self._serious] + [rx for rx, _ in self._level3_terms]
-        return any(rx is not None and rx.search(folded) for rx in patterns)
+        return self._alarming is not None and self._alarming.search(folded) is not None
 
     def negative_news(self, folded: str) -> str | None:
         """The first negative-event term of a headline or lead that is neither negated nor in a

@@ -176,43 +176,33 @@ class GraphSource(Source):
         return body
 
     def _post(self, item: dict[str, Any]) -> Mention | None:
-        moment = parse_time(item.get("created_time"))
-        if not item.get("id") or moment is None:
-            return None
-        author = item.get("from") or {}
-        return Mention(
-            source=self.name,
-            external_id=str(item["id"]),
-            source_type="facebook_post",
-            url=item.get("permalink_url") or f"https://www.facebook.com/{item['id']}",
-            published_at=moment,
-            text=clean(item.get("message") or item.get("story")),
-            author=clean(author.get("name")) or None,
-            reactions=_count(item, "reactions", "summary", "total_count") or _count(item, "likes", "summary", "total_count"),
+        return self._mention(
+            item, "facebook_post",
+            url=item.get("permalink_url") or f"https://www.facebook.com/{item.get('id')}",
+            text=item.get("message") or item.get("story"),
+            reactions=_count(item, "reactions", "summary", "total_count")
+            or _count(item, "likes", "summary", "total_count"),
             comments=_count(item, "comments", "summary", "total_count"),
-            shares=_count(item, "shares", "count"),
-            raw={"from_id": author.get("id"), "page_id": self.cfg.page_id},
-        )
+            shares=_count(item, "shares", "count"))
 
     def _comment(self, item: dict[str, Any], post: Mention) -> Mention | None:
+        return self._mention(
+            item, "facebook_comment",
+            url=item.get("permalink_url") or f"{post.url}?comment_id={item.get('id')}",
+            text=item.get("message"), title=post.title, parent_external_id=post.external_id,
+            reactions=_count(item, "like_count"), comments=_count(item, "comment_count"))
+
+    def _mention(self, item: dict[str, Any], source_type: str, *, url: str, text: Any,
+                 **fields: Any) -> Mention | None:
+        """A post or comment; None when the item has no id or no creation time."""
         moment = parse_time(item.get("created_time"))
         if not item.get("id") or moment is None:
             return None
         author = item.get("from") or {}
         return Mention(
-            source=self.name,
-            external_id=str(item["id"]),
-            source_type="facebook_comment",
-            url=item.get("permalink_url") or f"{post.url}?comment_id={item['id']}",
-            published_at=moment,
-            text=clean(item.get("message")),
-            title=post.title,
-            author=clean(author.get("name")) or None,
-            parent_external_id=post.external_id,
-            reactions=_count(item, "like_count"),
-            comments=_count(item, "comment_count"),
-            raw={"from_id": author.get("id"), "page_id": self.cfg.page_id},
-        )
+            source=self.name, external_id=str(item["id"]), source_type=source_type, url=url,
+            published_at=moment, text=clean(text), author=clean(author.get("name")) or None,
+            raw={"from_id": author.get("id"), "page_id": self.cfg.page_id}, **fields)
 
 
 def _json_object(response: HttpResponse) -> tuple[HttpResponse, dict[str, Any]]:

@@ -20,7 +20,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from smcc import settings
-from smcc.db import Warehouse
+from smcc.db import Warehouse, dsn_from_connection
 from smcc.escalation.render import STATE_NAMES
 from smcc.tickets import TicketActionError, acknowledge, resolve
 from smcc.ui import access
@@ -42,11 +42,8 @@ def airflow_warehouse_dsn() -> str:
     which the api-server (unlike a task) may read.
     """
     from airflow.models import Connection
-    from psycopg2.extensions import make_dsn
 
-    conn = Connection.get_connection_from_secrets(settings.WAREHOUSE_CONN_ID)
-    return make_dsn(host=conn.host, port=conn.port or 5432, user=conn.login,
-                    password=conn.password or None, dbname=conn.schema or "smcc")
+    return dsn_from_connection(Connection.get_connection_from_secrets(settings.WAREHOUSE_CONN_ID))
 
 
 @functools.cache
