@@ -12,7 +12,7 @@ venv: $(STAMP)
 
 $(STAMP): requirements.txt constraints.txt pyproject.toml
 	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
-	$(VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(VENV)/bin/python -m pip install --quiet pip==26.3
 	$(VENV)/bin/python -m pip install --quiet -r requirements.txt -c constraints.txt
 	$(VENV)/bin/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $(STAMP)
