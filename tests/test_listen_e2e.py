@@ -27,6 +27,9 @@ def test_one_interval_end_to_end_and_rerun_adds_nothing(
         listen_env: dict[str, str], warehouse: Warehouse, mail_sink: MailSink, replay) -> None:
     run = run_listen(END)
     assert str(run.state) in ("success", "DagRunState.SUCCESS"), run.state
+    shown = {ti.rendered_map_index for ti in run.get_task_instances() if ti.task_id == "per_source.crawl"}
+    assert shown == {"tinnhanh-rss", "baocongnghe-sitemap", "diendan-forum", "mobifone-facebook"}, \
+        "mapped tasks show the source name in the UI"
 
     interval = Interval.parse(START, END)
     expected = {(i["source"], i["external_id"]) for i in replay.published_items()
