@@ -6,8 +6,9 @@ taken over, data leak, threats to go to the authorities or press) or a busy nega
 thread (answer in 4 h); 3 negative and viral, a negative news article, boycott calls,
 widespread outages, authorities involved, a breach affecting many customers.
 Term lists are regular expressions matched on word boundaries of the accent-folded text.
-A news article is negative when its headline or lead reports a negative event
-(``negative_news_terms``) that is not negated ("không có sự cố") and not in a sentence about
+A news article is negative when its headline or lead reports a negative event of one of the
+``negative_news_families`` (legal/regulatory, financial harm, service failure, security, public
+anger) that is not negated ("không có sự cố") and not in a sentence about
 planned work or advice (``news_exceptions``: "tạm gián đoạn để bảo trì", "cảnh giác lừa đảo").
 """
 
@@ -33,8 +34,9 @@ class Level2Rules(StrictModel):
 class Level3Rules(StrictModel):
     min_interactions: int = Field(1000, ge=1)
     min_interactions_per_hour: float = Field(300, gt=0)
+    min_comments_shares: int = Field(500, ge=1)
     negative_news_article: bool = True
-    negative_news_terms: list[str] = []
+    negative_news_families: dict[str, list[str]] = {}
     news_exceptions: list[str] = []
     boycott_terms: list[str] = []
     outage_terms: list[str] = []
@@ -60,12 +62,19 @@ class LevelRules(StrictModel):
     @classmethod
     def _terms_compile(cls, value: StrictModel) -> StrictModel:
         for key, terms in value.model_dump().items():
-            for term in terms if isinstance(terms, list) else []:
+            for term in _patterns(terms):
                 try:
                     re.compile(term)
                 except re.error as exc:
                     raise ValueError(f"{key}: invalid pattern {term!r}: {exc}") from None
         return value
+
+
+def _patterns(value: object) -> list[str]:
+    """Term lists of a rules section: a list, or the lists of a dict of families."""
+    if isinstance(value, dict):
+        return [term for terms in value.values() for term in terms]
+    return value if isinstance(value, list) else []
 
 
 def load_levels(path: Path) -> LevelRules:
@@ -94,6 +103,7 @@ class Mention:
     sentiment: str
     source_type: str
     interactions: int
+    comments_shares: int
     author_followers: int
     age_hours: float | None
     replies: int
@@ -124,7 +134,8 @@ class LevelClassifier:
         r3 = rules.level3
         self._alarming = _terms(rules.level2.serious_terms + r3.boycott_terms + r3.outage_terms
                                 + r3.authority_terms + r3.breach_terms)
-        self._news = _terms(rules.level3.negative_news_terms)
+        # One pattern per family keeps each alternation small; the first hit in text order wins.
+        self._news = [rx for terms in rules.level3.negative_news_families.values() if (rx := _terms(terms))]
         self._news_exceptions = _terms(rules.level3.news_exceptions)
 
     def alarming(self, folded: str) -> bool:
@@ -134,9 +145,8 @@ class LevelClassifier:
     def negative_news(self, folded: str) -> str | None:
         """The first negative-event term of a headline or lead that is neither negated nor in a
         sentence about planned work or advice; ``None`` when the news reports no such event."""
-        if self._news is None:
-            return None
-        for match in self._news.finditer(folded):
+        matches = sorted((m for rx in self._news for m in rx.finditer(folded)), key=lambda m: m.start())
+        for match in matches:
             if _NEGATED_BEFORE.search(folded, max(0, match.start() - 20), match.start()):
                 continue
             if self._news_exceptions and self._news_exceptions.search(_sentence(folded, match.start())):
@@ -159,6 +169,8 @@ class LevelClassifier:
             return reasons
         if m.interactions >= r3.min_interactions:
             reasons.append(f"tiêu cực; {fmt(m.interactions)} tương tác ≥ {fmt(r3.min_interactions)}")
+        if m.comments_shares >= r3.min_comments_shares:
+            reasons.append(f"tiêu cực; {fmt(m.comments_shares)} bình luận và chia sẻ ≥ {fmt(r3.min_comments_shares)}")
         rate = m.interactions / m.age_hours if m.age_hours else 0.0
         if rate >= r3.min_interactions_per_hour:
             reasons.append(f"tiêu cực; {fmt(rate)} tương tác/giờ ≥ {fmt(r3.min_interactions_per_hour)}")

@@ -113,6 +113,7 @@ class Scorer:
         mention = dict(
             source_type=source_type,
             interactions=_int(item, "reactions") + _int(item, "comments") + _int(item, "shares"),
+            comments_shares=_int(item, "comments") + _int(item, "shares"),
             author_followers=_int(item, "author_followers"),
             age_hours=float(item["age_hours"]) if item.get("age_hours") is not None else None,
             replies=_int(item, "replies"),

@@ -1,0 +1,54 @@
+"""Fifth pass: negative-news families, wider boycott/outage/authority terms, viral by comments+shares."""
+
+from __future__ import annotations
+
+import pytest
+
+from smcc.nlp import Scorer
+from smcc.nlp.text import fold
+
+
+def record(scorer: Scorer, text: str, source_type: str = "news_article", **counts: float) -> dict:
+    item = {"id": "x", "source_type": source_type, "text": text, "reactions": 20, "comments": 2, "shares": 0,
+            "age_hours": 24.0}
+    return scorer.score_record({**item, **counts})
+
+
+@pytest.mark.parametrize("text", [
+    "Tòa án xét xử vụ doanh nghiệp khởi kiện MobiFone",  # legal/regulatory
+    "MobiFone tính cước hai lần với hàng nghìn thuê bao",  # financial harm
+    "Khách hàng MobiFone không thể nạp tiền suốt buổi sáng",  # service failure
+    "Tin tặc tấn công cổng thanh toán của MobiFone",  # security
+    "Người dùng phẫn nộ với quảng cáo mới của MobiFone",  # public anger
+])
+def test_a_headline_from_each_event_family_is_a_crisis_with_or_without_accents(scorer: Scorer, text: str) -> None:
+    for written in (text, fold(text)):
+        r = record(scorer, written)
+        assert (r["sentiment"], r["level"]) == ("negative", 3), written
+
+
+@pytest.mark.parametrize("text", [
+    "Rủ nhau chuyển mạng hết khỏi MobiFone đi mọi người",
+    "Cả Hải Phòng mất sóng MobiFone từ trưa",
+    "Sở Thông tin và Truyền thông yêu cầu MobiFone báo cáo vụ chặn nhầm thuê bao",
+])
+def test_boycott_calls_citywide_outages_and_authorities_on_a_small_comment_are_crises(scorer: Scorer, text: str) -> None:
+    assert record(scorer, text, "facebook_comment")["level"] == 3
+
+
+def test_one_building_without_signal_is_not_a_citywide_outage(scorer: Scorer) -> None:
+    r = record(scorer, "Cả khu chung cư em mất mạng MobiFone từ sáng", "facebook_comment")
+    assert r["level"] < 3
+
+
+@pytest.mark.parametrize(("comments", "shares", "level3"), [(300, 250, True), (120, 60, False)])
+def test_a_negative_post_many_comment_on_and_share_is_viral(scorer: Scorer, comments: int, shares: int,
+                                                          level3: bool) -> None:
+    text = "MobiFone trừ tiền vô lý, gọi tổng đài thì không ai giải quyết"
+    r = record(scorer, text, "facebook_post", reactions=100, comments=comments, shares=shares, age_hours=48.0)
+    assert (r["level"] == 3) is level3
+
+
+def test_praise_that_spreads_is_not_a_crisis(scorer: Scorer) -> None:
+    text = "Cảm ơn MobiFone hỗ trợ bà con vùng lũ rất nhanh, quá tuyệt vời"
+    assert record(scorer, text, "facebook_post", reactions=100, comments=400, shares=300, age_hours=48.0)["level"] == 0
