@@ -9,17 +9,17 @@ from __future__ import annotations
 import os
 import subprocess
 from collections import Counter
+from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
 
 import psycopg2
 import pytest
 import requests
-from psycopg2.extensions import ISOLATION_LEVEL_AUTOCOMMIT
 
 from deploy.processes import AIRFLOW, Processes, airflow_process_env, free_port
 from smcc.db import Warehouse
-from smcc.services import MailSink
+from smcc.services import MailSink, scratch_database
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow, pytest.mark.timeout(900)]
 
@@ -29,17 +29,18 @@ LAST = datetime.fromisoformat("2026-12-01T09:00:00+07:00")
 WINDOW_END = LAST + Q  # eight intervals: 07:15 .. 09:15
 
 
-def make_env(tmp: Path, pg: dict[str, str], warehouse_dsn: str, api_port: int, sink: MailSink,
-             replay_url: str) -> dict[str, str]:
+@pytest.fixture
+def metadata_db(pg_server: dict[str, str]) -> Iterator[str]:
+    """The Airflow metadata database (LocalExecutor needs PostgreSQL), dropped afterwards."""
+    name = f"smcc_af_{os.getpid()}"
+    with scratch_database(pg_server, name):
+        yield name
+
+
+def make_env(tmp: Path, pg: dict[str, str], meta: str, warehouse_dsn: str, api_port: int,
+             sink: MailSink, replay_url: str) -> dict[str, str]:
     from psycopg2.extensions import parse_dsn
 
-    meta = f"smcc_af_{os.getpid()}"
-    admin = psycopg2.connect(**pg)
-    admin.set_isolation_level(ISOLATION_LEVEL_AUTOCOMMIT)
-    with admin.cursor() as cur:
-        cur.execute(f'DROP DATABASE IF EXISTS "{meta}" WITH (FORCE)')
-        cur.execute(f'CREATE DATABASE "{meta}"')
-    admin.close()
     wh = parse_dsn(warehouse_dsn)
     return airflow_process_env(
         tmp, api_port=api_port, smtp_conn_json=sink.smtp_conn_json(), replay_url=replay_url,
@@ -104,14 +105,14 @@ def snapshot(wh: Warehouse) -> dict[str, object]:
 
 
 def test_backfill_eight_intervals_exactly_once_then_reprocess_changes_nothing(
-        pg_server: dict[str, str], warehouse_dsn: str, warehouse: Warehouse,
-        tmp_path: Path) -> None:
+        pg_server: dict[str, str], metadata_db: str, warehouse_dsn: str,
+        warehouse: Warehouse, tmp_path: Path) -> None:
     from smcc.replay import ReplayServer
 
     api_port = free_port()
     with MailSink(tmp_path / "mail") as sink, ReplayServer(clock=WINDOW_END) as replay, \
             Processes(tmp_path / "logs") as procs:
-        env = make_env(tmp_path, pg_server, warehouse_dsn, api_port, sink, replay.url)
+        env = make_env(tmp_path, pg_server, metadata_db, warehouse_dsn, api_port, sink, replay.url)
         airflow_cli(["db", "migrate"], env)
         procs.airflow("api-server", ["api-server", "--port", str(api_port), "--host",
                                      "127.0.0.1", "--workers", "1"], env)

@@ -128,14 +128,13 @@ def _write_report(result: Any, interval: Interval, run_id: str) -> Path:
 
 
 def _record_gate(tx: Any, result: Any, interval: Interval, run_id: str, report: Path) -> None:
-    outcome = lambda items: json_param([vars(i) if hasattr(i, "__dict__") else i for i in items])  # noqa: E731
     tx.execute("gate_result_insert", {
         "suite": result.suite, "stage": result.stage, "batch": result.batch,
         "run_id": run_id, "start": interval.start, "end": interval.end,
         "passed": result.passed, "row_count": result.row_count,
         "failing_row_count": len(result.failing_rows),
-        "critical_failures": outcome(result.critical_failures),
-        "warnings": outcome(result.warnings),
+        "critical_failures": json_param([o.as_dict() for o in result.critical_failures]),
+        "warnings": json_param([o.as_dict() for o in result.warnings]),
         "result_json": json_param(result.result_json), "report_path": str(report),
     })
 

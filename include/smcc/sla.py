@@ -41,18 +41,19 @@ def check_sla(wh: Warehouse, interval: Interval, routing: Any, links: LinkSettin
             events = _due_events(ticket, routing, interval.end)
             if not events:
                 continue
-            mentions = None
+            story: tuple[list[str], list[dict[str, Any]]] | None = None  # read once, if needed
             for kind, key, due, recipients in events:
                 recorded = tx.fetch_one("ticket_event_insert", {
                     "ticket_id": ticket["id"], "kind": kind, "event_key": key, "at": due,
                     "actor": "smcc", "detail": json_param({"recipients": recipients})})
                 if recorded is None:
                     continue  # already reminded/escalated by an earlier run
-                if mentions is None:
-                    mentions = mentions_with_growth(tx, ticket["story_id"], interval.end)
-                story = tx.fetch_one("story_meta", {"story_id": ticket["story_id"]})
+                if story is None:
+                    meta = tx.fetch_one("story_meta", {"story_id": ticket["story_id"]})
+                    story = (list(meta["reasons"]),
+                             mentions_with_growth(tx, ticket["story_id"], interval.end))
                 announce(tx, ticket, "reminder" if kind == "reminded" else "escalated",
-                         recipients, list(story["reasons"]), mentions, routing, links, due,
+                         recipients, story[0], story[1], routing, links, due,
                          key=f".{key.replace(':', '.')}")
                 summary.counts[kind] += 1
     return summary

@@ -98,8 +98,8 @@ def seed_gate(wh: Warehouse, reports: Path, interval: Interval, rows: list[dict[
             "run_id": "seed", "start": interval.start, "end": interval.end,
             "passed": result.passed, "row_count": result.row_count,
             "failing_row_count": len(result.failing_rows),
-            "critical_failures": json_param([vars(o) for o in result.critical_failures]),
-            "warnings": json_param([vars(o) for o in result.warnings]),
+            "critical_failures": json_param([o.as_dict() for o in result.critical_failures]),
+            "warnings": json_param([o.as_dict() for o in result.warnings]),
             "result_json": json_param(result.result_json), "report_path": str(report)})
     return result
 
