@@ -5,7 +5,8 @@ import io
 import pytest
 
 from smcc.nlp import Scorer, evaluate_jsonl
-from smcc.nlp.sentiment import SentimentModel, base_features
+from smcc.nlp.linear import LinearModel
+from smcc.nlp.sentiment import MODEL_FILE, base_features
 from smcc.nlp.text import normalize
 from smcc.settings import REPO_ROOT, shared_dir
 
@@ -20,9 +21,10 @@ def test_committed_model_meets_targets_on_telecom_eval(scorer: Scorer) -> None:
     assert m["level3_recall"] >= 0.95
 
 
-def test_model_version_names_file_and_hash(scorer: Scorer) -> None:
-    name, digest = scorer.model_version.split(":")
-    assert name == "sentiment.npz" and len(digest) == 12
+def test_model_version_names_files_and_hashes(scorer: Scorer) -> None:
+    versions = [v.split(":") for v in scorer.model_version.split("+")]
+    assert [name for name, _ in versions] == ["sentiment.npz", "topic.npz"]
+    assert all(len(digest) == 12 for _, digest in versions)
 
 
 @pytest.mark.shared
@@ -32,7 +34,7 @@ def test_vsfc_test_accuracy_above_090() -> None:
         pytest.skip(f"UIT-VSFC not found under {shared_dir()} (set SMCC_SHARED_DIR)")
     from underthesea import word_tokenize
 
-    model = SentimentModel.load()
+    model = LinearModel.load(MODEL_FILE)
     sents = (folder / "sents.txt").read_text(encoding="utf-8").splitlines()[:800]
     gold = (folder / "sentiments.txt").read_text(encoding="utf-8").splitlines()[:800]
     labels = ("negative", "neutral", "positive")

@@ -138,9 +138,22 @@ class LevelClassifier:
         self._news = [rx for terms in rules.level3.negative_news_families.values() if (rx := _terms(terms))]
         self._news_exceptions = _terms(rules.level3.news_exceptions)
 
-    def alarming(self, folded: str) -> bool:
+    def _advice(self, folded: str, match: re.Match[str]) -> bool:
+        """A news term in a sentence about planned work or advice ("cảnh báo thủ đoạn chiếm đoạt")."""
+        return self._news_exceptions is not None and self._news_exceptions.search(
+            _sentence(folded, match.start())) is not None
+
+    def _first_event(self, rx: re.Pattern[str] | None, folded: str, news: bool) -> re.Match[str] | None:
+        """The first match of ``rx``; in news, matches in sentences of advice do not count (a
+        customer's "cảnh giác nha, mình bị lừa" still does)."""
+        for match in rx.finditer(folded) if rx else ():
+            if not (news and self._advice(folded, match)):
+                return match
+        return None
+
+    def alarming(self, folded: str, news: bool = False) -> bool:
         """Serious or crisis terms: such a mention is negative for the brand whatever its tone."""
-        return self._alarming is not None and self._alarming.search(folded) is not None
+        return self._first_event(self._alarming, folded, news) is not None
 
     def negative_news(self, folded: str) -> str | None:
         """The first negative-event term of a headline or lead that is neither negated nor in a
@@ -149,7 +162,7 @@ class LevelClassifier:
         for match in matches:
             if _NEGATED_BEFORE.search(folded, max(0, match.start() - 20), match.start()):
                 continue
-            if self._news_exceptions and self._news_exceptions.search(_sentence(folded, match.start())):
+            if self._advice(folded, match):
                 continue
             return match.group()
         return None
@@ -163,8 +176,9 @@ class LevelClassifier:
 
     def _level3(self, m: Mention) -> list[str]:
         r3 = self.rules.level3
+        news = m.source_type == "news_article"
         reasons = [f"{label}: “{match.group()}”" for rx, label in self._level3_terms
-                   if rx and (match := rx.search(m.folded))]
+                   if (match := self._first_event(rx, m.folded, news))]
         if m.sentiment != "negative":
             return reasons
         if m.interactions >= r3.min_interactions:
@@ -182,7 +196,7 @@ class LevelClassifier:
     def _level2(self, m: Mention) -> list[str]:
         r2 = self.rules.level2
         reasons = []
-        if self._serious and (match := self._serious.search(m.folded)):
+        if match := self._first_event(self._serious, m.folded, m.source_type == "news_article"):
             reasons.append(f"nội dung nghiêm trọng: “{match.group()}”")
         if m.sentiment != "negative":
             return reasons

@@ -84,6 +84,18 @@ QUESTION = re.compile(
     r"|co .{1,40} khong(?: a| vay| nhi| nhe)?$|^(?:tai )?sao(?![a-z]))"
 )
 
+# Good news about the brand in a headline or lead (awards, growth, gifts and discounts for
+# customers, wider coverage, help for disaster areas, blocked scam calls), on the folded text:
+# the model reads such plain reporting as neutral.
+GOOD_NEWS = re.compile(
+    r"(?<![a-z])(?:giai thuong|(?:dat|doat|nhan) (?:\w+ )?giai|vinh danh|bieu duong|khen thuong|bang khen"
+    r"|ghi nhan (?:\w+ ){0,2}dong gop|top \d+|dan dau|ky luc|tang truong|xuat sac"
+    r"|(?:doanh thu|loi nhuan|thi phan|so thue bao|toc do) (?:\w+ ){0,3}tang|mien phi|tang (?:\d+ ?gb|qua|data|dien thoai|sim)"
+    r"|giam (?:\d+ ?%|gia|cuoc|phi)|ho tro (?:\w+ ){0,4}(?:vung|ba con|dong bao|ho ngheo|nguoi ngheo)|ung ho"
+    r"|phu song|mo rong (?:vung phu|phu song|mang|ha tang)|hoc bong"
+    r"|chan (?:\w+ ){0,3}(?:cuoc goi|tin nhan|sim) (?:rac|lua dao|mao danh))(?![a-z])"
+)
+
 
 def _entries(block: str) -> list[str]:
     return [e.strip().lower() for e in block.replace("\n", " ").split(",") if e.strip()]

@@ -10,12 +10,13 @@ from typing import Any, TextIO
 
 from underthesea import word_tokenize
 
+from smcc.nlp import topic as topics
 from smcc.nlp.brands import BrandMatcher, load_brands
 from smcc.nlp.levels import LevelClassifier, LevelRules, Mention, load_levels
-from smcc.nlp.lexicon import QUESTION, plain_question, sarcastic
-from smcc.nlp.sentiment import MODEL_FILE, SentimentModel, base_features
+from smcc.nlp.lexicon import GOOD_NEWS, QUESTION, plain_question, sarcastic
+from smcc.nlp.linear import FeatureIndex, LinearModel
+from smcc.nlp.sentiment import MODEL_FILE, TELECOM, base_features
 from smcc.nlp.text import EMO_NEG, EMO_POS, fold, normalize
-from smcc.nlp.topic import classify
 from smcc.settings import config_file
 
 # Clause boundaries for comparisons ("Viettel sóng khỏe, còn mobi thì yếu").
@@ -23,7 +24,7 @@ from smcc.settings import config_file
 # is harmless, as a clause naming no brand stays with the brand named before it.
 _CLAUSE_BREAK = {".", ",", "!", "?", ";", ":", "...", "nhưng", "còn", "trong khi", "mà",
                  "nhung", "con", "ma"}
-_COMPARATIVE = re.compile(r"(?<![a-z])(?:hon|thua|kem)(?![a-z])")
+COMPARATIVE = re.compile(r"(?<![a-z])(?:hon|thua|kem)(?![a-z])")
 _OPPOSITE = {"negative": "positive", "positive": "negative", "neutral": "neutral"}
 # Words that address the page owner ("cảm ơn ad", "nhà mạng ơi"): such a reply is about the brand.
 _ADDRESSES_PAGE = re.compile(r"(?<![a-z])(?:ad|admin|nha mang|page|fanpage|shop)(?![a-z])")
@@ -75,20 +76,25 @@ class Scorer:
     """
 
     def __init__(self, matchers: list[BrandMatcher], default_brand: str, rules: LevelRules,
-                 model: SentimentModel) -> None:
+                 sentiment: LinearModel, topic: LinearModel) -> None:
         self._matchers = matchers
         self._levels = LevelClassifier(rules)
-        self._model = model
+        self._sentiment = sentiment
+        self._topic = topic
+        # A whole text's features are looked up once for both models; compared brands' clauses
+        # use the sentiment model alone.
+        self._both = FeatureIndex([(sentiment, TELECOM), (topic, "")])
+        sentiment.index(TELECOM)
         self.default_brand = default_brand
         self.brands = [m.name for m in matchers]
-        self.model_version = model.version
+        self.model_version = f"{sentiment.version}+{topic.version}"
 
     @classmethod
     def load(cls, brands_path: Path | None = None, levels_path: Path | None = None) -> "Scorer":
         brands = load_brands(brands_path or config_file("brands.yaml", "SMCC_BRANDS_FILE"))
         rules = load_levels(levels_path or config_file("levels.yaml", "SMCC_LEVELS_FILE"))
         return cls([BrandMatcher(b) for b in brands.brands], brands.default_brand, rules,
-                   SentimentModel.load(MODEL_FILE))
+                   LinearModel.load(MODEL_FILE), LinearModel.load(topics.MODEL_FILE))
 
     def normalize(self, text: str) -> str:
         return normalize(text)
@@ -105,11 +111,15 @@ class Scorer:
         context = fold(normalize(str(item["context"]))) if item.get("context") else ""
         source_type = str(item.get("source_type") or "")
         relevance = self._relevance(folded, context, str(item.get("page_brand") or ""), source_type)
-        views = self._views(tokens, norm, folded, [name for name, why in relevance.items() if why is None],
-                            news=source_type == "news_article")
-        own_topic = classify(folded)
-        topic = classify(context) if own_topic == "other" and context else own_topic
-        small_talk = own_topic == "other" and not _ADDRESSES_PAGE.search(folded)
+        feats = base_features(tokens, norm)
+        sentiment, topic_probabilities = self._both.probabilities(feats)
+        views = self._views(tokens, _View(folded, *self._sentiment.best(sentiment)), feats,
+                            [name for name, why in relevance.items() if why is None], news=source_type == "news_article")
+        phrases = topics.rule_scores(folded)
+        own_topic = topics.classify(phrases, dict(zip(self._topic.labels, topic_probabilities)))
+        topic = topics.classify(topics.rule_scores(context)) if own_topic == "other" and context else own_topic
+        # Small talk: no telecom phrase at all (the model's guess does not count).
+        small_talk = not any(phrases.values()) and not _ADDRESSES_PAGE.search(folded)
         mention = dict(
             source_type=source_type,
             interactions=_int(item, "reactions") + _int(item, "comments") + _int(item, "shares"),
@@ -156,11 +166,12 @@ class Scorer:
                 found[m.name] = _context_reason(source_type, m.name)
         return found
 
-    def _views(self, tokens: list[str], norm: str, folded: str, mentioned: list[str],
+    def _views(self, tokens: list[str], whole: _View, feats: list[str], mentioned: list[str],
                news: bool) -> dict[str | None, _View]:
-        """The whole text under key ``None``; when several brands are compared, each brand's
-        clauses under its name, so sentiment, its overrides and level terms stay with their brand."""
-        out: dict[str | None, _View] = {None: self._view(tokens, norm, folded, news)}
+        """The whole text (the model's reading ``whole`` of its features ``feats``) under key
+        ``None``; when several brands are compared, each brand's clauses under its name, so
+        sentiment, its overrides and level terms stay with their brand."""
+        out: dict[str | None, _View] = {None: self._checked(whole, feats, news)}
         if len(mentioned) < 2:
             return out
         per_brand: dict[str, list[str]] = {name: [] for name in mentioned}
@@ -176,7 +187,9 @@ class Scorer:
         for name, clause_tokens in per_brand.items():
             if clause_tokens:
                 text = " ".join(clause_tokens)
-                view = self._view(clause_tokens, text, fold(text), news)
+                clause_feats = base_features(clause_tokens, text)
+                view = self._checked(_View(fold(text), *self._sentiment.predict(clause_feats, TELECOM)),
+                                     clause_feats, news)
                 out[name] = _View(view.folded, _OPPOSITE[view.sentiment], view.probability) \
                     if name in compared_below else view
         return out
@@ -184,7 +197,7 @@ class Scorer:
     def _compared_below(self, clause_folded: str, named: list[str]) -> set[str]:
         """Brands named after "hơn"/"thua"/"kém" in a clause that names another brand before it:
         in "Viettel sóng khỏe hơn mobi" the praise is Viettel's and the verdict on mobi the opposite."""
-        comparative = _COMPARATIVE.search(clause_folded)
+        comparative = COMPARATIVE.search(clause_folded)
         if len(named) < 2 or comparative is None:
             return set()
         first = {m.name: m.spans(clause_folded)[0][0] for m in self._matchers if m.name in named}
@@ -192,9 +205,9 @@ class Scorer:
             return set()
         return {name for name, start in first.items() if start > comparative.start()}
 
-    def _view(self, tokens: list[str], text: str, folded: str, news: bool) -> _View:
-        feats = base_features(tokens, text)  # ends with the text's emoji signals
-        label, prob = self._model.predict(feats)
+    def _checked(self, view: _View, feats: list[str], news: bool) -> _View:
+        """The model's reading of a text corrected by the rules below."""
+        folded, label, prob = view.folded, view.sentiment, view.probability
         # A question without a complaint asks; praise words in it ("gói nào rẻ?") are not praise.
         if label == "positive" and plain_question(feats):
             label, prob = "neutral", max(1.0 - prob, 0.5)
@@ -203,9 +216,12 @@ class Scorer:
         # A headline reporting an incident, a fine or complaints is bad news for the brand even in
         # the neutral wording the model reads as neutral or as good news ("lợi nhuận sụt giảm mạnh").
         if label != "negative" and (feats.count(EMO_NEG) > feats.count(EMO_POS) or sarcastic(feats)
-                                    or self._levels.alarming(folded)
+                                    or self._levels.alarming(folded, news)
                                     or (news and self._levels.negative_news(folded) is not None)):
             label, prob = "negative", max(1.0 - prob, 0.5)
+        # Good news (an award, a discount, wider coverage) reported plainly is good for the brand.
+        elif label == "neutral" and news and GOOD_NEWS.search(folded):
+            label, prob = "positive", max(1.0 - prob, 0.5)
         return _View(folded, label, prob)
 
     @staticmethod

@@ -1,28 +1,19 @@
-"""Sentiment model: TF-IDF over words and syllables + multinomial logistic regression.
+"""Features of a text for the sentiment and topic models (``smcc.nlp.linear.LinearModel``).
 
-Trained by ``scripts/train_sentiment.py`` with scikit-learn and exported to a plain ``.npz``
-(vocabulary, idf, coefficients), so scoring needs no pickle and no scikit-learn objects. Training
-uses "frustratingly easy" domain adaptation: every feature also appears prefixed with its
-corpus (``edu|``, ``shop|``, ``soc|``, ``tel|``), so the shared weights learn general Vietnamese
-sentiment and the prefixed ones learn what is specific to each corpus. Scoring uses the
-telecom domain.
+The sentiment model is trained by ``scripts/train_models.py`` with "frustratingly easy" domain
+adaptation: every feature also appears prefixed with its corpus (``edu|``, ``shop|``, ``soc|``,
+``tel|``), so the shared weights learn general Vietnamese sentiment and the prefixed ones learn
+what is specific to each corpus. Scoring uses the telecom domain.
 """
 
 from __future__ import annotations
 
-import hashlib
-import math
-from collections import Counter
-from pathlib import Path
-
-import numpy as np
-
+from smcc.nlp.linear import MODEL_DIR
 from smcc.nlp.lexicon import lexicon_features
 from smcc.nlp.text import emoji_signals, fold
 
 LABELS = ("negative", "neutral", "positive")
 TELECOM = "tel"
-MODEL_DIR = Path(__file__).resolve().parent / "model"
 MODEL_FILE = MODEL_DIR / "sentiment.npz"
 
 
@@ -58,69 +49,3 @@ def base_features(tokens: list[str], text: str) -> list[str]:
 
 def domain_features(feats: list[str], domain: str) -> list[str]:
     return feats + [f"{domain}|{f}" for f in feats]
-
-
-class SentimentModel:
-    """The exported model; ``predict`` returns (label, probability)."""
-
-    def __init__(self, vocab: list[str], idf: np.ndarray, coef: np.ndarray, intercept: np.ndarray,
-                 version: str) -> None:
-        self._vocab = {f: i for i, f in enumerate(vocab)}
-        self._idf = idf
-        self._coef = coef
-        self._intercept = [float(x) for x in intercept]
-        self._by_domain: dict[str, dict[str, tuple[float, float, float, float]]] = {}
-        self.version = version
-
-    @classmethod
-    def load(cls, path: Path = MODEL_FILE) -> "SentimentModel":
-        with np.load(path, allow_pickle=False) as data:
-            vocab = str(data["vocab"]).split("\n")
-            version = f"{path.name}:{hashlib.sha256(path.read_bytes()).hexdigest()[:12]}"
-            return cls(vocab, data["idf"].astype(np.float64), data["coef"].astype(np.float64),
-                       data["intercept"].astype(np.float64), version)
-
-    def _index(self, domain: str) -> dict[str, tuple[float, float, float, float]]:
-        """Base feature -> (squared idf, idf-weighted coefficient per label) over its shared and
-        domain columns, so scoring a text is one dictionary lookup per distinct feature."""
-        if domain not in self._by_domain:
-            prefix = f"{domain}|"
-            columns: dict[str, list[int]] = {}
-            for f, i in self._vocab.items():
-                if f.startswith(prefix) or "|" not in f.split(" ")[0]:
-                    columns.setdefault(f.removeprefix(prefix), []).append(i)
-            index = {}
-            for f, cols in columns.items():
-                idf = self._idf[cols]
-                weighted = self._coef[:, cols] @ idf
-                index[f] = (float(idf @ idf), float(weighted[0]), float(weighted[1]), float(weighted[2]))
-            self._by_domain[domain] = index
-        return self._by_domain[domain]
-
-    def probabilities(self, feats: list[str], domain: str = TELECOM) -> list[float]:
-        """Softmax of the logistic regression over sublinear-tf, l2-normalised tf-idf features."""
-        get = self._index(domain).get
-        norm_sq, l0, l1, l2 = 0.0, 0.0, 0.0, 0.0
-        for f, count in Counter(feats).items():
-            entry = get(f)
-            if entry is None:
-                continue
-            idf_sq, w0, w1, w2 = entry
-            if count > 1:
-                tf = 1.0 + math.log(count)
-                idf_sq, w0, w1, w2 = tf * tf * idf_sq, tf * w0, tf * w1, tf * w2
-            norm_sq += idf_sq
-            l0 += w0
-            l1 += w1
-            l2 += w2
-        scale = 1.0 / math.sqrt(norm_sq) if norm_sq else 0.0
-        logits = [b + scale * v for b, v in zip(self._intercept, (l0, l1, l2))]
-        top = max(logits)
-        exp = [math.exp(x - top) for x in logits]
-        total = sum(exp)
-        return [e / total for e in exp]
-
-    def predict(self, feats: list[str], domain: str = TELECOM) -> tuple[str, float]:
-        probs = self.probabilities(feats, domain)
-        best = max(range(len(LABELS)), key=probs.__getitem__)
-        return LABELS[best], probs[best]

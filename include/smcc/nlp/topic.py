@@ -12,12 +12,21 @@
 - ``other``: anything else (corporate news, sponsorship, loyalty without a service issue).
 
 Each topic's phrases add their weight; the highest total wins, ties go to the earlier topic
-in ``TOPICS`` (fraud first: a scam about a "data pack" is still a scam).
+in ``TOPICS`` (fraud first: a scam about a "data pack" is still a scam). The topic model
+(``topic.npz``, trained on the project's telecom lines by ``scripts/train_models.py``) adds its
+probabilities, weighted by ``MODEL_WEIGHT``: it knows wordings no phrase lists, and it is what
+sends corporate news ("doanh thu", "thị phần", "tuyển dụng") to ``other``.
 """
 
 from __future__ import annotations
 
 import re
+
+from smcc.nlp.linear import MODEL_DIR
+
+MODEL_FILE = MODEL_DIR / "topic.npz"
+# One confident model vote weighs as much as two of a topic's strongest phrases hits.
+MODEL_WEIGHT = 2.0
 
 TOPICS = ("fraud", "network", "billing", "subscription", "customer_service", "promotion", "other")
 
@@ -61,11 +70,18 @@ _COMPILED = {topic: [(re.compile(rf"(?<![a-z0-9])(?:{pattern})"), weight) for pa
              for topic, rules in _RULES.items()}
 
 
-def classify(folded: str) -> str:
-    """One of ``TOPICS`` for accent-folded text."""
+def rule_scores(folded: str) -> dict[str, float]:
+    """Each topic's phrase score for accent-folded text (``other`` has no phrases)."""
+    return {topic: sum(weight * len(rx.findall(folded)) for rx, weight in rules)
+            for topic, rules in _COMPILED.items()}
+
+
+def classify(scores: dict[str, float], probabilities: dict[str, float] | None = None) -> str:
+    """One of ``TOPICS`` from a text's phrase scores (``rule_scores``) plus, when given, the
+    topic model's probabilities."""
     best, best_score = "other", 0.0
-    for topic in TOPICS[:-1]:
-        score = sum(weight * len(rx.findall(folded)) for rx, weight in _COMPILED[topic])
+    for topic in TOPICS:
+        score = scores.get(topic, 0.0) + (MODEL_WEIGHT * probabilities.get(topic, 0.0) if probabilities else 0.0)
         if score > best_score:
             best, best_score = topic, score
     return best
