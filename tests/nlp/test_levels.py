@@ -22,6 +22,11 @@ def test_question_is_level_1_and_praise_is_level_0(scorer: Scorer) -> None:
     assert praise["level"] == 0 and praise["reasons"] == []
 
 
+def test_widely_read_question_states_its_reach_truthfully(scorer: Scorer) -> None:
+    r = record(scorer, "Mobifone có 5G ở Đà Nẵng chưa mọi người?", reactions=1190)
+    assert r["level"] == 1 and r["reasons"] == ["câu hỏi của khách hàng (trung lập); 1.190 tương tác"]
+
+
 def test_irrelevant_is_level_0(scorer: Scorer) -> None:
     assert record(scorer, "Viettel mất sóng toàn quốc", reactions=9000)["level"] == 0
 

@@ -139,9 +139,10 @@ class LevelClassifier:
         self._news_exceptions = _terms(rules.level3.news_exceptions)
 
     def _advice(self, folded: str, match: re.Match[str]) -> bool:
-        """A news term in a sentence about planned work or advice ("cảnh báo thủ đoạn chiếm đoạt")."""
-        return self._news_exceptions is not None and self._news_exceptions.search(
-            _sentence(folded, match.start())) is not None
+        """A news term in a sentence about planned work or advice ("cảnh báo thủ đoạn chiếm đoạt"),
+        or anywhere in an article whose headline is such advice (its lead then tells the scam)."""
+        return self._news_exceptions is not None and any(
+            self._news_exceptions.search(_sentence(folded, at)) for at in (match.start(), 0))
 
     def _first_event(self, rx: re.Pattern[str] | None, folded: str, news: bool) -> re.Match[str] | None:
         """The first match of ``rx``; in news, matches in sentences of advice do not count (a
@@ -210,11 +211,13 @@ class LevelClassifier:
         return reasons
 
     def _level1(self, m: Mention) -> list[str]:
-        small = f"{fmt(m.interactions)} tương tác < {fmt(self.rules.level2.min_interactions)}"
+        reach = f"{fmt(m.interactions)} tương tác"
+        if m.interactions < self.rules.level2.min_interactions:  # a question may reach more
+            reach += f" < {fmt(self.rules.level2.min_interactions)}"
         if m.sentiment == "negative":
-            return [f"khiếu nại của khách hàng (tiêu cực); {small}"]
+            return [f"khiếu nại của khách hàng (tiêu cực); {reach}"]
         if m.is_question:
-            return [f"câu hỏi của khách hàng ({_SENTIMENT_VI[m.sentiment]}); {small}"]
+            return [f"câu hỏi của khách hàng ({_SENTIMENT_VI[m.sentiment]}); {reach}"]
         return []
 
 

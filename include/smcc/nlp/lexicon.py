@@ -211,5 +211,11 @@ def sarcastic(feats: list[str]) -> bool:
     return "lex:sarcasm" in feats
 
 
+def complaints_outweigh(feats: list[str], margin: int) -> bool:
+    """At least ``margin`` more complaint hits (a negated compliment counts) than praise hits."""
+    complaints = feats.count(f"lex:{NEG}") + feats.count(f"lex:n{POS}")
+    return complaints - feats.count(f"lex:{POS}") >= margin
+
+
 def plain_question(feats: list[str]) -> bool:
     return "lex:q_plain" in feats

@@ -13,7 +13,7 @@ from underthesea import word_tokenize
 from smcc.nlp import topic as topics
 from smcc.nlp.brands import BrandMatcher, load_brands
 from smcc.nlp.levels import LevelClassifier, LevelRules, Mention, load_levels
-from smcc.nlp.lexicon import GOOD_NEWS, QUESTION, plain_question, sarcastic
+from smcc.nlp.lexicon import GOOD_NEWS, QUESTION, complaints_outweigh, plain_question, sarcastic
 from smcc.nlp.linear import FeatureIndex, LinearModel
 from smcc.nlp.sentiment import MODEL_FILE, TELECOM, base_features
 from smcc.nlp.text import EMO_NEG, EMO_POS, fold, normalize
@@ -26,6 +26,8 @@ _CLAUSE_BREAK = {".", ",", "!", "?", ";", ":", "...", "nhưng", "còn", "trong k
                  "nhung", "con", "ma"}
 COMPARATIVE = re.compile(r"(?<![a-z])(?:hon|thua|kem)(?![a-z])")
 _OPPOSITE = {"negative": "positive", "positive": "negative", "neutral": "neutral"}
+# A model reading at least this probable is not overturned by the sarcasm cue.
+SURE = 0.9
 # Words that address the page owner ("cảm ơn ad", "nhà mạng ơi"): such a reply is about the brand.
 _ADDRESSES_PAGE = re.compile(r"(?<![a-z])(?:ad|admin|nha mang|page|fanpage|shop)(?![a-z])")
 
@@ -126,7 +128,8 @@ class Scorer:
             comments_shares=_int(item, "comments") + _int(item, "shares"),
             author_followers=_int(item, "author_followers"),
             age_hours=float(item["age_hours"]) if item.get("age_hours") is not None else None,
-            replies=_int(item, "replies"),
+            # Labelled files give a forum thread's replies as its comments.
+            replies=max(_int(item, "replies"), _int(item, "comments")),
             is_question=bool(QUESTION.search(folded)),
         )
         scores = []
@@ -212,12 +215,17 @@ class Scorer:
         if label == "positive" and plain_question(feats):
             label, prob = "neutral", max(1.0 - prob, 0.5)
         # Praise next to angry or eye-rolling emoji, or an ironic compliment next to a complaint
-        # ("giỏi thật, vào thang máy là mất sóng"), is sarcasm; alarming terms are never good news.
+        # ("giỏi thật, vào thang máy là mất sóng") the model is not sure of, is sarcasm (sincere
+        # praise of a scam warning is not); alarming terms are never good news.
         # A headline reporting an incident, a fine or complaints is bad news for the brand even in
         # the neutral wording the model reads as neutral or as good news ("lợi nhuận sụt giảm mạnh").
-        if label != "negative" and (feats.count(EMO_NEG) > feats.count(EMO_POS) or sarcastic(feats)
+        # A customer's long post whose complaints clearly outnumber its praise is a complaint,
+        # however plainly told (the model's length normalisation dilutes the lexicon there).
+        if label != "negative" and (feats.count(EMO_NEG) > feats.count(EMO_POS)
+                                    or (sarcastic(feats) and prob < SURE)
                                     or self._levels.alarming(folded, news)
-                                    or (news and self._levels.negative_news(folded) is not None)):
+                                    or (news and self._levels.negative_news(folded) is not None)
+                                    or (label == "neutral" and not news and complaints_outweigh(feats, 2))):
             label, prob = "negative", max(1.0 - prob, 0.5)
         # Good news (an award, a discount, wider coverage) reported plainly is good for the brand.
         elif label == "neutral" and news and GOOD_NEWS.search(folded):

@@ -8,6 +8,8 @@ what is specific to each corpus. Scoring uses the telecom domain.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from smcc.nlp.linear import MODEL_DIR
 from smcc.nlp.lexicon import lexicon_features
 from smcc.nlp.text import emoji_signals, fold
@@ -35,13 +37,21 @@ def _negated(folded: list[str]) -> list[str]:
     return out
 
 
+@lru_cache(maxsize=1 << 16)  # tokens repeat heavily across mentions
+def _token_parts(token: str) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
+    """A token as a word feature ("sóng_yếu"), its lower-case syllables and their folded forms."""
+    lower = token.lower()
+    return lower.replace(" ", "_"), tuple(lower.split()), tuple(fold(lower).split())
+
+
 def base_features(tokens: list[str], text: str) -> list[str]:
     """Word uni/bigrams as written, accent-folded syllable uni/bigrams (so unaccented "chan qua"
     meets what the accented corpora taught about "chán quá"), negation scope, the telecom
     lexicon's features and emoji signals of one tokenised text."""
-    words = [t.lower().replace(" ", "_") for t in tokens]
-    syllables = [s for t in tokens for s in t.lower().split()]
-    folded = fold(" ".join(syllables)).split()  # one translate call; folding keeps the spaces
+    parts = [_token_parts(t) for t in tokens]
+    words = [word for word, _, _ in parts]
+    syllables = [s for _, token_syllables, _ in parts for s in token_syllables]
+    folded = [s for _, _, token_folded in parts for s in token_folded]
     feats = words + [f"{a} {b}" for a, b in zip(words, words[1:])]
     feats += [f"f:{s}" for s in folded] + [f"f:{a} {b}" for a, b in zip(folded, folded[1:])]
     return feats + _negated(folded) + lexicon_features(syllables, folded, text) + emoji_signals(text)

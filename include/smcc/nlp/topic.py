@@ -35,7 +35,7 @@ _RULES: dict[str, list[tuple[str, float]]] = {
                r"|dang nhap trai phep|lo (?:du lieu|thong tin)|ro ri|tin nhan rac|cuoc goi rac|spam"
                r"|otp|trung thuong|moi vay|lo lot|doi mat khau|bi hack|chiem quyen|danh cap|rao ban"
                r"|xung (?:danh|nhan vien|cong an|tong dai|ben|nha mang|mobi\w*)|(?:bam|click) (?:vao )?(?:link|duong link)"
-               r"|doi sim trai phep", 2.0),
+               r"|doi sim trai phep|(?:nhan )?tin (?:nhan )?quang cao", 2.0),
               (r"so la|lam phien|quay roi|chan (?:giup )?(?:\w+ )?(?:so|cuoc goi)", 1.0)],
     # "nha mang" is the operator, not its network: "nhà mạng nào tệ như mobi" is no network complaint.
     "network": [(r"song|(?<!nha )mang (?:\w+ ){0,3}(?:yeu|cham|lag|te|nghen|do|on)|mat mang|rot mang|sap mang|4g|5g|3g"
@@ -53,7 +53,7 @@ _RULES: dict[str, list[tuple[str, float]]] = {
                       r"|chuyen mang|giu so|chuan hoa|sinh trac|cccd|can cuoc|chinh chu|dang ky thue bao"
                       r"|thue bao tra truoc|mat sim|giay to|het han su dung|thu hoi (?:so|sim)|khoi phuc sim|cap lai sim"
                       r"|(?:tra truoc|tra sau) sang (?:tra truoc|tra sau)|dang ky (?:them )?(?:sim|thong tin)|mo khoa"
-                      r"|mo lai (?:sim|so|thue bao)|cat (?:sim|thue bao|dich vu)", 2.0)],
+                      r"|mo lai (?:sim|so|thue bao)|cat (?:sim|thue bao|dich vu)|(?:quan ly|thong tin) thue bao", 2.0)],
     "customer_service": [(r"tong dai|hotline|cham soc khach hang|cskh|nhan vien|tu van|cua hang|diem giao dich"
                           r"|thai do|phuc vu|xep hang|cho may|khieu nai|ho tro|fanpage|rep|tra loi|giai quyet"
                           r"|goi lai|nhac cho|9090|18001090|phan hoi|bam phim|nghe may|bat may|inbox"
