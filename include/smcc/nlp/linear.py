@@ -51,23 +51,25 @@ class LinearModel:
         """Each base feature with, in one row, its squared idf and its idf-weighted coefficient
         per label, summed over its shared and domain columns: what ``FeatureIndex`` sums."""
         prefix = f"{domain}|"
-        columns: dict[str, list[int]] = {}
+        names: dict[str, int] = {}
+        columns, targets = [], []
         for f, i in self._vocab.items():
-            if f.startswith(prefix) or "|" not in f.split(" ")[0]:
-                columns.setdefault(f.removeprefix(prefix), []).append(i)
-        rows = np.empty((len(columns), 1 + len(self.labels)))
-        for r, cols in enumerate(columns.values()):
-            idf = self._idf[cols]
-            rows[r, 0] = idf @ idf
-            rows[r, 1:] = self._coef[:, cols] @ idf
-        return list(columns), rows
+            if f.startswith(prefix) or "|" not in f.partition(" ")[0]:
+                targets.append(names.setdefault(f.removeprefix(prefix), len(names)))
+                columns.append(i)
+        idf = self._idf[columns]
+        rows = np.zeros((len(names), 1 + len(self.labels)))
+        at = np.array(targets)
+        np.add.at(rows, (at, 0), idf * idf)
+        np.add.at(rows, (at[:, None], np.arange(1, rows.shape[1])[None, :]), (self._coef[:, columns] * idf).T)
+        return list(names), rows
 
     def probabilities(self, feats: list[str], domain: str = "") -> list[float]:
         """Softmax of the logistic regression over sublinear-tf, l2-normalised tf-idf features."""
         return self.index(domain).probabilities(feats)[0]
 
     def index(self, domain: str = "") -> "FeatureIndex":
-        """This model alone for ``domain``, built on first use (about a second for sentiment)."""
+        """This model alone for ``domain``, built on first use."""
         if domain not in self._alone:
             self._alone[domain] = FeatureIndex([(self, domain)])
         return self._alone[domain]

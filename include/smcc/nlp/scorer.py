@@ -83,10 +83,8 @@ class Scorer:
         self._levels = LevelClassifier(rules)
         self._sentiment = sentiment
         self._topic = topic
-        # A whole text's features are looked up once for both models; compared brands' clauses
-        # use the sentiment model alone.
+        # A text's features are looked up once for both models.
         self._both = FeatureIndex([(sentiment, TELECOM), (topic, "")])
-        sentiment.index(TELECOM)
         self.default_brand = default_brand
         self.brands = [m.name for m in matchers]
         self.model_version = f"{sentiment.version}+{topic.version}"
@@ -191,8 +189,8 @@ class Scorer:
             if clause_tokens:
                 text = " ".join(clause_tokens)
                 clause_feats = base_features(clause_tokens, text)
-                view = self._checked(_View(fold(text), *self._sentiment.predict(clause_feats, TELECOM)),
-                                     clause_feats, news)
+                reading = self._sentiment.best(self._both.probabilities(clause_feats)[0])
+                view = self._checked(_View(fold(text), *reading), clause_feats, news)
                 out[name] = _View(view.folded, _OPPOSITE[view.sentiment], view.probability) \
                     if name in compared_below else view
         return out
