@@ -63,9 +63,11 @@ class BrandMatcher:
 
     def spans(self, folded: str) -> list[tuple[int, int]]:
         """Character spans of brand mentions in accent-folded text (exclusions removed)."""
+        if self._include is None or self._include.search(folded) is None:
+            return []  # most texts name no more than one brand: skip the exclusions then
         if self._exclude is not None:
             folded = self._exclude.sub(lambda m: " " * len(m.group()), folded)
-        return [m.span() for m in self._include.finditer(folded)] if self._include else []
+        return [m.span() for m in self._include.finditer(folded)]
 
     def excluded(self, folded: str) -> bool:
         """True when the text contains one of the brand's exclusions ("mobi army")."""
