@@ -116,7 +116,6 @@ def _collapse_elongation(word: str) -> str:
     return collapsed
 
 
-@lru_cache(maxsize=65536)  # word types repeat heavily across mentions
 def _normalize_word(word: str) -> str:
     if not word or _PROTECTED.search(word):
         return word
@@ -126,17 +125,17 @@ def _normalize_word(word: str) -> str:
     return TEENCODE.get(word.lower()) or token_normalize(word)
 
 
+@lru_cache(maxsize=1 << 16)  # tokens repeat heavily across mentions
+def _normalize_token(token: str) -> str:
+    if _PROTECTED.search(token):
+        return token
+    lead, core, trail = _EDGES.match(token).groups()  # type: ignore[union-attr]
+    return lead + _normalize_word(core) + trail
+
+
 def normalize(text: str) -> str:
     """NFC, tone marks, elongation, teencode; hashtags, URLs, numbers and emoji kept as they are."""
-    text = unicodedata.normalize("NFC", text)
-    out: list[str] = []
-    for token in _SPACES.split(text.strip()):
-        if _PROTECTED.search(token):
-            out.append(token)
-            continue
-        lead, core, trail = _EDGES.match(token).groups()  # type: ignore[union-attr]
-        out.append(lead + _normalize_word(core) + trail)
-    return " ".join(out)
+    return " ".join(map(_normalize_token, _SPACES.split(unicodedata.normalize("NFC", text).strip())))
 
 
 def emoji_signals(text: str) -> list[str]:
