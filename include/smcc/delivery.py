@@ -19,7 +19,7 @@ from email.message import EmailMessage
 from email.utils import format_datetime
 from typing import Any
 
-from smcc.db import Warehouse, json_param
+from smcc.db import Warehouse
 
 log = logging.getLogger(__name__)
 
@@ -149,7 +149,8 @@ def deliver_pending(
     max_attempts: int = 5,
     message_ids: list[str] | None = None,
 ) -> DeliveryReport:
-    """Send due outbox rows (optionally only ``message_ids``), one transaction per message."""
+    """Send the outbox rows due when the round starts (optionally only ``message_ids``), oldest
+    first, one transaction per message."""
     report = DeliveryReport()
     with SmtpSession(smtp) as session:
         _deliver(wh, session, now, limit, max_attempts, message_ids, report)
@@ -159,14 +160,14 @@ def deliver_pending(
 
 def _deliver(wh: Warehouse, session: SmtpSession, now: datetime, limit: int, max_attempts: int,
              message_ids: list[str] | None, report: DeliveryReport) -> None:
-    for _ in range(limit):
+    due = wh.fetch_all("outbox_due", {"now": now, "limit": limit, "message_ids": message_ids})
+    for outbox_id in (r["id"] for r in due):
         with wh.transaction() as tx:
-            row = tx.fetch_one(
-                "outbox_due", {"now": now, "limit": 1, "message_ids": message_ids}
-            )
+            row = tx.fetch_one("outbox_take", {"id": outbox_id, "now": now})
             if row is None:
-                break
-            images = tx.fetch_all("outbox_attachments", {"message_id": row["message_id"]})
+                continue  # another delivery task has it, or has sent it meanwhile
+            images = (tx.fetch_all("outbox_attachments", {"message_id": row["message_id"]})
+                      if row["has_attachments"] else [])
             try:
                 session.send(build_message(row, session.smtp.from_email, images))
             except (TemporaryDeliveryError, PermanentDeliveryError) as exc:
@@ -186,12 +187,5 @@ def _deliver(wh: Warehouse, session: SmtpSession, now: datetime, limit: int, max
                     # The server is unreachable or busy: stop hammering it this round.
                     break
                 continue
-            tx.execute("outbox_mark_sent", {"id": row["id"], "now": now})
-            if row["ticket_id"] is not None:
-                tx.execute(
-                    "ticket_event_insert",
-                    {"ticket_id": row["ticket_id"], "kind": "email_sent",
-                     "event_key": row["message_id"], "at": now, "actor": "smcc",
-                     "detail": json_param({"recipients": row["recipients"], "kind": row["kind"]})},
-                )
+            tx.execute("outbox_mark_sent", {"id": row["id"], "now": now})  # + the ticket's event
             report.sent += 1

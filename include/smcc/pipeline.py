@@ -97,11 +97,10 @@ def crawl_source(wh: Warehouse, source: Any, interval: Interval, run_id: str) ->
     with wh.transaction() as tx:
         tx.execute("crawl_items_clear", window)
         items = [(m, False) for m in result.mentions] + [(m, True) for m in result.refreshed]
-        for seq, (mention, refreshed) in enumerate(items):
-            tx.execute("crawl_item_insert", {
-                **window, "seq": seq, "external_id": mention.external_id,
-                "refreshed": refreshed, "payload": json_param(_mention_payload(mention)),
-            })
+        tx.execute("crawl_items_insert", {**window, "rows": json_param([
+            {"seq": seq, "external_id": mention.external_id, "refreshed": refreshed,
+             "payload": _mention_payload(mention)}
+            for seq, (mention, refreshed) in enumerate(items)])})
         tx.execute("crawl_run_finish", {
             **window, "state": "success", "items_found": len(result.mentions), "items_new": 0,
             "items_refreshed": len(result.refreshed), "pages_fetched": result.pages_fetched,
@@ -342,8 +341,8 @@ def escalate(wh: Warehouse, interval: Interval, run_id: str, scorer: Any, routin
     levels that fall are recorded on it, never applied silently.
     """
     from smcc.db import ESCALATION_LOCK
-    from smcc.stories import assign_stories, refresh_story
-    from smcc.tickets import sync_ticket
+    from smcc.stories import assign_stories, refresh_stories
+    from smcc.tickets import current_tickets, sync_ticket
 
     summary = StageSummary("escalate", "all", {"stories": 0, "created": 0, "level_raised": 0})
     with wh.transaction() as tx:
@@ -353,18 +352,17 @@ def escalate(wh: Warehouse, interval: Interval, run_id: str, scorer: Any, routin
         if mention_ids:
             touched |= {row["story_id"] for row in tx.fetch_all(
                 "stories_of_mentions", {"ids": mention_ids})}
-        volumes: dict[tuple[str, str], float] = {}
-        for story_id in sorted(touched):
-            meta = tx.fetch_one("story_meta", {"story_id": story_id})
-            refreshed = refresh_story(tx, story_id, meta["brand"], meta["topic"],
-                                      interval.end, scorer.level_thresholds(), volumes)
-            if refreshed is None:
+        stories = tx.fetch_all("stories_meta", {"story_ids": sorted(touched)})
+        refreshed = refresh_stories(tx, stories, interval.end, scorer.level_thresholds())
+        current = current_tickets(tx, sorted(refreshed))
+        for meta in stories:
+            if meta["id"] not in refreshed:
                 continue  # re-scoring left the story without relevant mentions
-            story, mentions = refreshed
             if not meta["own_brand"]:
                 continue  # a competitor's story: followed, never ticketed
+            story, mentions = refreshed[meta["id"]]
             event = sync_ticket(tx, story, meta["topic"], mentions, routing, links, interval.end,
-                                discovered_at=discovered_at or interval.end)
+                                discovered_at=discovered_at or interval.end, tickets=current)
             if event:
                 summary.counts[event] += 1
     summary.counts["stories"] = len(touched)

@@ -93,20 +93,32 @@ def announce(tx: Any, ticket: dict[str, Any], event: str, recipients: list[str],
     return mid
 
 
+def current_tickets(tx: Any, story_ids: list[int]) -> dict[int, dict[str, Any]]:
+    """The tickets of the stories that have one, by story id, read in one query."""
+    return {t["story_id"]: t for t in tx.fetch_all("tickets_of_stories", {"story_ids": story_ids})}
+
+
 def sync_ticket(tx: Any, story: dict[str, Any], topic: str, mentions: list[dict[str, Any]],
                 routing: Any, links: LinkSettings, at: datetime,
-                discovered_at: datetime | None = None) -> str | None:
+                discovered_at: datetime | None = None,
+                tickets: dict[int, dict[str, Any]] | None = None) -> str | None:
     """Open the story's ticket, or raise it when the story's level rose; returns the event.
 
     A late story (``story["late"]``) opens a late ticket whose deadline counts from
     ``discovered_at``; at level 1 it is left to the daily digest instead of its own e-mail.
+    ``tickets`` is :func:`current_tickets` of the stories being synced, when the caller read
+    them at once; otherwise the story's ticket is read here.
     """
     level = story["level"]
     if level < 1:
         return None
     route = routing.route(topic, level)
-    current = tx.fetch_one("ticket_for_story", {"story_id": story["story_id"]})
+    if tickets is None:
+        tickets = current_tickets(tx, [story["story_id"]])
+    current = tickets.get(story["story_id"])
     late = bool(story.get("late"))
+    # The open or raise records its event (at, level, reasons, late) in the same statement.
+    recorded = {"at": at, "reasons": json_param(story["reasons"])}
     if current is None:
         opened_at = max(discovered_at or at, story["detected_at"]) if late else story["detected_at"]
         ticket = tx.fetch_one("ticket_insert", {
@@ -114,7 +126,7 @@ def sync_ticket(tx: Any, story: dict[str, Any], topic: str, mentions: list[dict[
             "story_id": story["story_id"], "level": level, "topic": topic,
             "owner": route.owner, "coordinating": json_param(route.coordinating),
             "late": late, "opened_at": opened_at,
-            "deadline": opened_at + routing.sla(level)})
+            "deadline": opened_at + routing.sla(level), **recorded})
         event, previous = "created", None
         recipients = _recipients(routing, [route.owner, *route.coordinating])
     elif level > current["level"]:
@@ -122,7 +134,7 @@ def sync_ticket(tx: Any, story: dict[str, Any], topic: str, mentions: list[dict[
         ticket = tx.fetch_one("ticket_raise", {
             "ticket_id": current["id"], "level": level, "owner": route.owner,
             "coordinating": json_param(route.coordinating), "level_since": since,
-            "sla": routing.sla(level)})
+            "sla": routing.sla(level), **recorded})
         event, previous = "level_raised", current["level"]
         before = _recipients(routing, [current["owner"], *current["coordinating"]])
         now_all = _recipients(routing, [route.owner, *route.coordinating])
@@ -137,10 +149,6 @@ def sync_ticket(tx: Any, story: dict[str, Any], topic: str, mentions: list[dict[
         return None
     if ticket is None:
         return None
-    tx.execute("ticket_event_insert", {
-        "ticket_id": ticket["id"], "kind": event, "event_key": f"L{level}", "at": at,
-        "actor": "smcc", "detail": json_param({"level": level, "reasons": story["reasons"],
-                                               "late": ticket["late"]})})
     if ticket["late"] and level == 1 and routing.late_policy.level1_to_digest:
         return event  # announced in the next daily digest
     announce(tx, ticket, event, recipients, story["reasons"], mentions, routing, links, at,

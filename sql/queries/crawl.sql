@@ -75,9 +75,13 @@ ON CONFLICT (mention_id, observed_at) DO UPDATE
 DELETE FROM crawl_item
  WHERE source = %(source)s AND interval_start = %(start)s AND interval_end = %(end)s;
 
--- name: crawl_item_insert
+-- name: crawl_items_insert
+-- A crawl's items in one statement (a JSON array, one object per item with its seq).
 INSERT INTO crawl_item (source, interval_start, interval_end, seq, external_id, refreshed, payload)
-VALUES (%(source)s, %(start)s, %(end)s, %(seq)s, %(external_id)s, %(refreshed)s, %(payload)s);
+SELECT %(source)s, %(start)s, %(end)s, r.seq, r.external_id, r.refreshed, r.payload
+  FROM jsonb_to_recordset(%(rows)s::jsonb) AS r(
+       seq integer, external_id text, refreshed boolean, payload jsonb)
+ ORDER BY r.seq;
 
 -- name: crawl_items
 SELECT seq, external_id, refreshed, payload FROM crawl_item
