@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from email.message import EmailMessage
+from email.parser import BytesHeaderParser
 from pathlib import Path
 from typing import Any
 
@@ -113,8 +114,9 @@ class MailSink:
         self.host = host
         self.port = port
         self.mode = "accept"  # accept | 4xx | 5xx | drop
-        self.messages: list[EmailMessage] = []
+        self.raw: list[bytes] = []
         self.envelopes: list[list[str]] = []
+        self._parsed: list[EmailMessage] = []
         self._lock = threading.Lock()
         self._controller: Any = None
 
@@ -139,14 +141,27 @@ class MailSink:
             self._controller = None
 
     def store(self, content: bytes, rcpt_tos: list[str]) -> None:
-        msg = email.message_from_bytes(content, policy=email.policy.default)
+        # Headers only: a full parse of every message would cost the sender's CPU in benches.
+        message_id = self.message_id(content)
         with self._lock:
-            self.messages.append(msg)  # type: ignore[arg-type]
+            self.raw.append(content)
             self.envelopes.append(list(rcpt_tos))
             if self.mail_dir:
-                name = (msg["Message-ID"] or f"msg-{len(self.messages)}").strip("<>")
+                name = (message_id or f"msg-{len(self.raw)}").strip("<>")
                 safe = "".join(c if c.isalnum() or c in "-._@" else "_" for c in name)
                 (self.mail_dir / f"{safe}.eml").write_bytes(content)
+
+    @staticmethod
+    def message_id(content: bytes) -> str | None:
+        return BytesHeaderParser().parsebytes(content)["Message-ID"]
+
+    @property
+    def messages(self) -> list[EmailMessage]:
+        """Every message received so far, parsed (on first access to each)."""
+        with self._lock:
+            self._parsed += [email.message_from_bytes(c, policy=email.policy.default)  # type: ignore[misc]
+                             for c in self.raw[len(self._parsed):]]
+            return list(self._parsed)
 
     def smtp_conn_json(self) -> str:
         import json
