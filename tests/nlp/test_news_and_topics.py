@@ -76,3 +76,35 @@ def test_reply_thanking_the_page_owner_is_about_the_brand(scorer: Scorer) -> Non
 def test_comparisons_split_without_accents_and_at_trong_khi(scorer: Scorer, text: str) -> None:
     scores = {s.brand: s.sentiment for s in scorer.score({"id": "x", "source_type": "facebook_comment", "text": text})}
     assert scores["MobiFone"] == "negative" and scores["Viettel"] == "positive"
+
+
+@pytest.mark.parametrize("text", [
+    "MobiFone cảnh báo chiêu giả danh tổng đài để chiếm đoạt tiền của khách hàng",
+    "MobiFone khuyến cáo không bấm đường link lạ. Gần đây kẻ gian gửi tin nhắn lừa đảo trúng thưởng.",
+    "MobiFone bảo dưỡng hệ thống rạng sáng thứ Bảy, dịch vụ nạp tiền có thể gián đoạn 1 giờ",
+])
+def test_advice_and_notices_in_the_news_are_neutral_and_need_nothing(scorer: Scorer, text: str) -> None:
+    r = news(scorer, text)
+    assert (r["sentiment"], r["level"]) == ("neutral", 0), r["reasons"]
+
+
+@pytest.mark.parametrize("text", [
+    "MobiFone được vinh danh doanh nghiệp số xuất sắc năm nay",
+    "MobiFone miễn phí 5GB data cho thuê bao vùng lũ miền Trung",
+    "MobiFone chặn hơn 3 triệu cuộc gọi rác trong quý III",
+])
+def test_good_news_reads_positive_and_is_no_crisis(scorer: Scorer, text: str) -> None:
+    r = news(scorer, text)
+    assert (r["sentiment"], r["level"]) == ("positive", 0), r["reasons"]
+
+
+def test_a_customer_warning_after_being_cheated_keeps_its_serious_terms(scorer: Scorer) -> None:
+    r = scorer.score_record({"id": "x", "source_type": "facebook_post", "reactions": 12,
+                             "text": "Cảnh giác nha mọi người, mình bị lừa mất 3 triệu vì cuộc gọi xưng MobiFone"})
+    assert r["sentiment"] == "negative" and r["level"] >= 2
+
+
+@pytest.mark.parametrize("text", ["MobiFone ký kết hợp tác chiến lược với một ngân hàng lớn",
+                                  "Lợi nhuận trước thuế của MobiFone năm nay ước đạt 5.000 tỷ đồng"])
+def test_corporate_news_goes_to_other_with_the_topic_model(scorer: Scorer, text: str) -> None:
+    assert news(scorer, text)["topic"] == "other"

@@ -141,8 +141,8 @@ class LevelClassifier:
     def _advice(self, folded: str, match: re.Match[str]) -> bool:
         """A news term in a sentence about planned work or advice ("cảnh báo thủ đoạn chiếm đoạt"),
         or anywhere in an article whose headline is such advice (its lead then tells the scam)."""
-        return self._news_exceptions is not None and any(
-            self._news_exceptions.search(_sentence(folded, at)) for at in (match.start(), 0))
+        return self.advice(folded) or (self._news_exceptions is not None and self._news_exceptions.search(
+            _sentence(folded, match.start())) is not None)
 
     def _first_event(self, rx: re.Pattern[str] | None, folded: str, news: bool) -> re.Match[str] | None:
         """The first match of ``rx``; in news, matches in sentences of advice do not count (a
@@ -151,6 +151,10 @@ class LevelClassifier:
             if not (news and self._advice(folded, match)):
                 return match
         return None
+
+    def advice(self, folded: str) -> bool:
+        """A headline of advice, a notice of planned work or protection ("MobiFone cảnh báo ...")."""
+        return self._news_exceptions is not None and self._news_exceptions.search(_sentence(folded, 0)) is not None
 
     def alarming(self, folded: str, news: bool = False) -> bool:
         """Serious or crisis terms: such a mention is negative for the brand whatever its tone."""

@@ -225,9 +225,14 @@ class Scorer:
                                     or (news and self._levels.negative_news(folded) is not None)
                                     or (label == "neutral" and not news and complaints_outweigh(feats, 2))):
             label, prob = "negative", max(1.0 - prob, 0.5)
-        # Good news (an award, a discount, wider coverage) reported plainly is good for the brand.
-        elif label == "neutral" and news and GOOD_NEWS.search(folded):
-            label, prob = "positive", max(1.0 - prob, 0.5)
+        # Good news (an award, a discount, wider coverage) reported plainly is good for the brand;
+        # a headline of advice or of protection reports no incident, whatever words of scams or
+        # outages it warns about (unless the article also reports an event).
+        elif news and (label == "neutral" or self._levels.negative_news(folded) is None):
+            if GOOD_NEWS.search(folded):
+                label, prob = "positive", max(1.0 - prob, 0.5)
+            elif label == "negative" and self._levels.advice(folded):
+                label, prob = "neutral", max(1.0 - prob, 0.5)
         return _View(folded, label, prob)
 
     @staticmethod
