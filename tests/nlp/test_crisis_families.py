@@ -52,3 +52,19 @@ def test_a_negative_post_many_comment_on_and_share_is_viral(scorer: Scorer, comm
 def test_praise_that_spreads_is_not_a_crisis(scorer: Scorer) -> None:
     text = "Cảm ơn MobiFone hỗ trợ bà con vùng lũ rất nhanh, quá tuyệt vời"
     assert record(scorer, text, "facebook_post", reactions=100, comments=400, shares=300, age_hours=48.0)["level"] == 0
+
+
+@pytest.mark.parametrize("text", [
+    "Ai còn dùng Mobifone thì bỏ luôn đi, nhà mạng coi khách như không",  # leave it, said to everyone
+    "Mạng gì mà tệ thế, share cho anh em biết mà né MobiFone ra",  # spread the word to avoid it
+    "Dữ liệu khách hàng MobiFone bị lộ, số điện thoại và địa chỉ bị đem bán",  # a breach without a number
+    "Sở TT&TT làm việc với MobiFone về hàng loạt phản ánh tin nhắn rác",  # an authority steps in
+])
+def test_calls_to_leave_unnumbered_breaches_and_authorities_at_work_are_crises(scorer: Scorer, text: str) -> None:
+    assert record(scorer, text, "facebook_comment")["level"] == 3
+
+
+def test_sharing_a_scam_warning_is_no_call_to_leave(scorer: Scorer) -> None:
+    r = record(scorer, "Share cho mọi người biết để tránh bị lừa, có số lạ xưng nhân viên MobiFone đòi mã OTP",
+               "facebook_comment")
+    assert r["level"] < 3
