@@ -42,13 +42,13 @@ def test_negation_features_are_shared_across_negators_and_accents() -> None:
 
 
 @pytest.mark.parametrize("name, floors", [
-    ("holdout.jsonl", {"relevant_f1": 0.95, "sentiment": 0.85, "topic": 0.85, "level": 0.90, "level3_recall": 0.95}),
-    ("holdout2.jsonl", {"relevant_f1": 0.95, "sentiment": 0.85, "topic": 0.82, "level": 0.85, "level3_recall": 0.75}),
+    ("holdout4.jsonl", {"relevant_f1": 0.95, "sentiment": 0.88, "topic": 0.85, "level": 0.93, "level3_recall": 0.95}),
+    ("dev6.jsonl", {"relevant_f1": 0.95, "sentiment": 0.87, "topic": 0.85, "level": 0.89, "level3_recall": 0.93}),
 ])
-def test_holdout_figures_do_not_regress(scorer: Scorer, name: str, floors: dict[str, float]) -> None:
-    """Both holdout files were written before the round they check and never tuned on (holdout2
-    before the lexicon round); the floors sit below the committed model's figures, to catch
-    regressions only."""
+def test_tuning_files_do_not_regress(scorer: Scorer, name: str, floors: dict[str, float]) -> None:
+    """The files the last pass was tuned on (data/MODEL_MANIFEST.md); the floors sit below the
+    committed scorer's figures, to catch regressions only. The untouched holdout5 and holdout7
+    stay out of the tests, so that no change is ever chosen by them."""
     with open(REPO_ROOT / "data/telecom" / name, encoding="utf-8") as f:
         m = evaluate_jsonl(f, io.StringIO(), scorer)
     assert m["relevant_f1"] >= floors["relevant_f1"]
@@ -56,3 +56,14 @@ def test_holdout_figures_do_not_regress(scorer: Scorer, name: str, floors: dict[
     assert m["topic"]["macro_f1"] >= floors["topic"]
     assert m["level"]["accuracy"] >= floors["level"]
     assert m["level3_recall"] >= floors["level3_recall"]
+
+
+def test_chatter_about_no_brand_is_scored_without_word_segmentation(scorer: Scorer, monkeypatch) -> None:
+    import smcc.nlp.scorer as scorer_module
+
+    calls: list[str] = []
+    real = scorer_module.word_tokenize
+    monkeypatch.setattr(scorer_module, "word_tokenize", lambda text, **kw: calls.append(text) or real(text, **kw))
+    chatter = scorer.score_record({"id": "c", "text": "Trời Hà Nội hôm nay mưa to quá, kẹt xe khắp nơi 😩"})
+    assert (chatter["relevant"], chatter["level"], chatter["sentiment"]) == (False, 0, "negative") and calls == []
+    assert scorer.score_record({"id": "m", "text": "Mạng mobi hôm nay chậm quá"})["relevant"] and len(calls) == 1

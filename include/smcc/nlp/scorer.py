@@ -26,6 +26,7 @@ _CLAUSE_BREAK = {".", ",", "!", "?", ";", ":", "...", "nhưng", "còn", "trong k
                  "nhung", "con", "ma"}
 COMPARATIVE = re.compile(r"(?<![a-z])(?:hon|thua|kem)(?![a-z])")
 _OPPOSITE = {"negative": "positive", "positive": "negative", "neutral": "neutral"}
+_SYLLABLES = re.compile(r"\w+|[^\w\s]+")
 # A model reading at least this probable is not overturned by the sarcasm cue.
 SURE = 0.9
 # Words that address the page owner ("cảm ơn ad", "nhà mạng ơi"): such a reply is about the brand.
@@ -107,10 +108,12 @@ class Scorer:
         raw = f"{item['title']}. {item.get('text') or ''}" if item.get("title") else str(item.get("text") or "")
         norm = normalize(raw)
         folded = fold(norm)
-        tokens = word_tokenize(norm, use_token_normalize=False)  # already normalised above
         context = fold(normalize(str(item["context"]))) if item.get("context") else ""
         source_type = str(item.get("source_type") or "")
         relevance = self._relevance(folded, context, str(item.get("page_brand") or ""), source_type)
+        # Text about no configured brand (most crawled chatter) is read syllable by syllable: its
+        # sentiment is reported but acts on nothing, so it does not pay for word segmentation.
+        tokens = word_tokenize(norm, use_token_normalize=False) if relevance else _SYLLABLES.findall(norm)
         feats = base_features(tokens, norm)
         sentiment, topic_probabilities = self._both.probabilities(feats)
         views = self._views(tokens, _View(folded, *self._sentiment.best(sentiment)), feats,
