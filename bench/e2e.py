@@ -50,18 +50,6 @@ HTTP_DEFAULTS = {"contact_url": "https://github.com/smcc-project/smcc", "min_del
                  "backoff_seconds": 0.2, "max_retry_after_seconds": 2}
 
 
-class TimedSink(MailSink):
-    """The SMTP sink, noting the wall time each Message-ID arrived."""
-
-    def __init__(self, mail_dir: Path) -> None:
-        super().__init__(mail_dir)
-        self.arrivals: dict[str, float] = {}
-
-    def store(self, content: bytes, rcpt_tos: list[str]) -> None:
-        self.arrivals.setdefault(str(self.message_id(content)), time.time())
-        super().store(content, rcpt_tos)
-
-
 @dataclass
 class RunResult:
     """What one interval cost and produced."""
@@ -113,7 +101,7 @@ def run_interval(server: dict[str, str], folder: Path, template_home: Path, sour
              for n in range(sources)]
     with ExitStack() as stack:
         dsn = stack.enter_context(fresh_warehouse(server, f"smcc_bench_{label}"))
-        sink = stack.enter_context(TimedSink(var / "mail"))
+        sink = stack.enter_context(MailSink(var / "mail"))
         servers = [stack.enter_context(ReplayServer(clock=END, content=s.content)) for s in built]
         sources_file = var / "sources.yaml"
         sources_file.parent.mkdir(parents=True, exist_ok=True)
@@ -143,7 +131,7 @@ def _dags_test(env: dict[str, str], log_path: Path) -> int:
             return -1
 
 
-def _outcome(dsn: str, sink: TimedSink) -> tuple[int, int, int, int]:
+def _outcome(dsn: str, sink: MailSink) -> tuple[int, int, int, int]:
     with Warehouse(dsn) as wh, wh.transaction() as tx:
         counts = []
         for sql in ("SELECT count(*) AS n FROM mention", "SELECT count(*) AS n FROM ticket",
@@ -153,7 +141,7 @@ def _outcome(dsn: str, sink: TimedSink) -> tuple[int, int, int, int]:
     return counts[0], counts[1], len(sink.arrivals), counts[2]
 
 
-def _latencies(dsn: str, sink: TimedSink, run_started: float) -> tuple[list[float], int]:
+def _latencies(dsn: str, sink: MailSink, run_started: float) -> tuple[list[float], int]:
     """Per ticketed item: seconds from publication to the interval end, plus run time to its
     ticket's first e-mail; and how many ticketed items had no e-mail in this run."""
     with Warehouse(dsn) as wh, wh.transaction() as tx:

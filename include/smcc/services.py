@@ -14,6 +14,7 @@ import os
 import shutil
 import tempfile
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -116,6 +117,7 @@ class MailSink:
         self.mode = "accept"  # accept | 4xx | 5xx | drop
         self.raw: list[bytes] = []
         self.envelopes: list[list[str]] = []
+        self.arrivals: dict[str, float] = {}  # Message-ID -> wall time of its first arrival
         self._parsed: list[EmailMessage] = []
         self._lock = threading.Lock()
         self._controller: Any = None
@@ -142,8 +144,10 @@ class MailSink:
 
     def store(self, content: bytes, rcpt_tos: list[str]) -> None:
         # Headers only: a full parse of every message would cost the sender's CPU in benches.
+        arrived = time.time()
         message_id = self.message_id(content)
         with self._lock:
+            self.arrivals.setdefault(str(message_id), arrived)
             self.raw.append(content)
             self.envelopes.append(list(rcpt_tos))
             if self.mail_dir:

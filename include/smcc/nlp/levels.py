@@ -138,19 +138,18 @@ class LevelClassifier:
         self._news = [rx for terms in rules.level3.negative_news_families.values() if (rx := _terms(terms))]
         self._news_exceptions = _terms(rules.level3.news_exceptions)
 
-    def _advice(self, folded: str, match: re.Match[str]) -> bool:
-        """A news term in a sentence about planned work or advice ("cảnh báo thủ đoạn chiếm đoạt"),
-        or anywhere in an article whose headline is such advice (its lead then tells the scam)."""
-        return self.advice(folded) or (self._news_exceptions is not None and self._news_exceptions.search(
-            _sentence(folded, match.start())) is not None)
+    def _in_advice(self, folded: str, match: re.Match[str]) -> bool:
+        """A news term in a sentence about planned work or advice ("cảnh báo thủ đoạn chiếm đoạt")."""
+        return self._news_exceptions is not None and self._news_exceptions.search(
+            _sentence(folded, match.start())) is not None
 
     def _first_event(self, rx: re.Pattern[str] | None, folded: str, news: bool) -> re.Match[str] | None:
-        """The first match of ``rx``; in news, matches in sentences of advice do not count (a
-        customer's "cảnh giác nha, mình bị lừa" still does)."""
-        for match in rx.finditer(folded) if rx else ():
-            if not (news and self._advice(folded, match)):
-                return match
-        return None
+        """The first match of ``rx``; in news, none under a headline of advice (its lead then tells
+        the scam) and none in a sentence of advice (a customer's "cảnh giác nha, mình bị lừa"
+        still counts)."""
+        if rx is None or (news and self.advice(folded)):
+            return None
+        return next((m for m in rx.finditer(folded) if not (news and self._in_advice(folded, m))), None)
 
     def advice(self, folded: str) -> bool:
         """A headline of advice, a notice of planned work or protection ("MobiFone cảnh báo ...")."""
@@ -163,11 +162,13 @@ class LevelClassifier:
     def negative_news(self, folded: str) -> str | None:
         """The first negative-event term of a headline or lead that is neither negated nor in a
         sentence about planned work or advice; ``None`` when the news reports no such event."""
+        if self.advice(folded):
+            return None
         matches = sorted((m for rx in self._news for m in rx.finditer(folded)), key=lambda m: m.start())
         for match in matches:
             if _NEGATED_BEFORE.search(folded, max(0, match.start() - 20), match.start()):
                 continue
-            if self._advice(folded, match):
+            if self._in_advice(folded, match):
                 continue
             return match.group()
         return None

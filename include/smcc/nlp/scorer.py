@@ -212,6 +212,7 @@ class Scorer:
     def _checked(self, view: _View, feats: list[str], news: bool) -> _View:
         """The model's reading of a text corrected by the rules below."""
         folded, label, prob = view.folded, view.sentiment, view.probability
+        event = self._levels.negative_news(folded) if news else None
         # A question without a complaint asks; praise words in it ("gói nào rẻ?") are not praise.
         if label == "positive" and plain_question(feats):
             label, prob = "neutral", max(1.0 - prob, 0.5)
@@ -225,13 +226,13 @@ class Scorer:
         if label != "negative" and (feats.count(EMO_NEG) > feats.count(EMO_POS)
                                     or (sarcastic(feats) and prob < SURE)
                                     or self._levels.alarming(folded, news)
-                                    or (news and self._levels.negative_news(folded) is not None)
+                                    or event is not None
                                     or (label == "neutral" and not news and complaints_outweigh(feats, 2))):
             label, prob = "negative", max(1.0 - prob, 0.5)
         # Good news (an award, a discount, wider coverage) reported plainly is good for the brand;
         # a headline of advice or of protection reports no incident, whatever words of scams or
         # outages it warns about (unless the article also reports an event).
-        elif news and (label == "neutral" or self._levels.negative_news(folded) is None):
+        elif news and event is None:
             if GOOD_NEWS.search(folded):
                 label, prob = "positive", max(1.0 - prob, 0.5)
             elif label == "negative" and self._levels.advice(folded):
