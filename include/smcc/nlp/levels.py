@@ -147,9 +147,13 @@ class LevelClassifier:
         """The first match of ``rx``; in news, none under a headline of advice (its lead then tells
         the scam) and none in a sentence of advice (a customer's "cảnh giác nha, mình bị lừa"
         still counts)."""
-        if rx is None or (news and self.advice(folded)):
+        if rx is None:
             return None
-        return next((m for m in rx.finditer(folded) if not (news and self._in_advice(folded, m))), None)
+        if not news:
+            return rx.search(folded)
+        if self.advice(folded):
+            return None
+        return next((m for m in rx.finditer(folded) if not self._in_advice(folded, m)), None)
 
     def advice(self, folded: str) -> bool:
         """A headline of advice, a notice of planned work or protection ("MobiFone cảnh báo ...")."""

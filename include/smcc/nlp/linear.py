@@ -101,6 +101,7 @@ class FeatureIndex:
             self._models.append((model, start))
             start += matrix.shape[1]
         self._norm_columns = [s for _, s in self._models]
+        self._intercepts = [model.intercept.tolist() for model, _ in self._models]
 
     def probabilities(self, feats: list[str]) -> list[list[float]]:
         """Each model's label probabilities, in the order the models were given."""
@@ -109,16 +110,19 @@ class FeatureIndex:
         selected = self._matrix[list(map(self._rows.get, counts, repeat(len(self._rows))))]
         if max(counts.values(), default=1) > 1:
             tf = 1.0 + np.log(np.fromiter(counts.values(), dtype=np.float32, count=len(counts)))
-            totals = tf @ selected
-            totals[self._norm_columns] = (tf * tf) @ selected[:, self._norm_columns]
+            totals_array = tf @ selected
+            totals_array[self._norm_columns] = (tf * tf) @ selected[:, self._norm_columns]
         else:
-            totals = selected.sum(axis=0, dtype=np.float64)
+            totals_array = selected.sum(axis=0, dtype=np.float64)
+        # A handful of labels per model: plain floats beat NumPy's per-call cost from here on.
+        totals = totals_array.tolist()
         out = []
-        for model, start in self._models:
-            norm_sq = float(totals[start])
-            logits = model.intercept.copy()
-            if norm_sq:
-                logits += totals[start + 1:start + 1 + len(model.labels)] / math.sqrt(norm_sq)
-            exp = np.exp(logits - logits.max())
-            out.append((exp / exp.sum()).tolist())
+        for (model, start), intercept in zip(self._models, self._intercepts):
+            norm_sq = totals[start]
+            scale = 1.0 / math.sqrt(norm_sq) if norm_sq else 0.0
+            logits = [b + t * scale for b, t in zip(intercept, totals[start + 1:start + 1 + len(intercept)])]
+            top = max(logits)
+            exp = [math.exp(x - top) for x in logits]
+            total = sum(exp)
+            out.append([e / total for e in exp])
         return out

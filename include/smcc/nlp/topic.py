@@ -66,14 +66,16 @@ _RULES: dict[str, list[tuple[str, float]]] = {
                    r"|re hon|cu phap|goi nao|khong gioi han|huy goi", 1.0),
                   (r"dang ky(?! (?:them )?(?:sim|thue bao|thong tin|chinh chu))", 0.5)],
 }
-_COMPILED = {topic: [(re.compile(rf"(?<![a-z0-9])(?:{pattern})"), weight) for pattern, weight in rules]
-             for topic, rules in _RULES.items()}
+_COMPILED = [(topic, re.compile(rf"(?<![a-z0-9])(?:{pattern})").findall, weight)
+             for topic, rules in _RULES.items() for pattern, weight in rules]
 
 
 def rule_scores(folded: str) -> dict[str, float]:
     """Each topic's phrase score for accent-folded text (``other`` has no phrases)."""
-    return {topic: sum(weight * len(rx.findall(folded)) for rx, weight in rules)
-            for topic, rules in _COMPILED.items()}
+    scores = dict.fromkeys(_RULES, 0.0)
+    for topic, findall, weight in _COMPILED:
+        scores[topic] += weight * len(findall(folded))
+    return scores
 
 
 def classify(scores: dict[str, float], probabilities: dict[str, float] | None = None) -> str:
