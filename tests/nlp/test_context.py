@@ -92,7 +92,8 @@ def test_sentiment_and_level_come_from_the_reply_not_the_context(scorer: Scorer)
     outage = "MobiFone mất sóng diện rộng, hàng nghìn thuê bao bị ảnh hưởng"
     thanks = in_thread(scorer, "Cảm ơn bác, mình hiểu rồi", outage)
     assert thanks["MobiFone"].sentiment != "negative" and thanks["MobiFone"].level == 0
-    report = in_thread(scorer, "Nhà mình ở Đống Đa cũng mất sóng từ tối", outage)
+    # One household's outage ("cũng mất sóng", "also", reads as the outage spreading: a crisis).
+    report = in_thread(scorer, "Nhà mình ở Đống Đa mất sóng từ tối, bực ghê", outage)
     assert report["MobiFone"].relevant and report["MobiFone"].level >= 1
     assert report["MobiFone"].level < 3, "the thread's crisis terms are not the reply's"
 

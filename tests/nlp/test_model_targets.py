@@ -23,7 +23,7 @@ def test_committed_model_meets_targets_on_telecom_eval(scorer: Scorer) -> None:
 
 def test_model_version_names_files_and_hashes(scorer: Scorer) -> None:
     versions = [v.split(":") for v in scorer.model_version.split("+")]
-    assert [name for name, _ in versions] == ["sentiment.npz", "topic.npz"]
+    assert [name for name, _ in versions] == ["sentiment.npz", "topic.npz", "crisis.npz"]
     assert all(len(digest) == 12 for _, digest in versions)
 
 

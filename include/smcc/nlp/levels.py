@@ -42,6 +42,9 @@ class Level3Rules(StrictModel):
     outage_terms: list[str] = []
     authority_terms: list[str] = []
     breach_terms: list[str] = []
+    # A negative post (not news) the crisis-by-content model (``smcc.nlp.crisis``) gives at least
+    # this probability is a crisis whatever its reach; null turns the model off.
+    min_crisis_probability: float | None = Field(0.7, gt=0, le=1)
 
 
 class StoryRules(StrictModel):
@@ -108,6 +111,8 @@ class Mention:
     age_hours: float | None
     replies: int
     is_question: bool
+    # Probability that the words alone make it a crisis (``smcc.nlp.crisis``).
+    crisis: float = 0.0
 
 
 def _sentence(folded: str, pos: int) -> str:
@@ -191,6 +196,10 @@ class LevelClassifier:
                    if (match := self._first_event(rx, m.folded, news))]
         if m.sentiment != "negative":
             return reasons
+        if not reasons and not news and r3.min_crisis_probability is not None \
+                and m.crisis >= r3.min_crisis_probability:
+            reasons.append("nội dung khủng hoảng (tẩy chay, mất sóng diện rộng, cơ quan chức năng, lộ dữ liệu): "
+                           f"mô hình {fmt(m.crisis * 100)}% ≥ {fmt(r3.min_crisis_probability * 100)}%")
         if m.interactions >= r3.min_interactions:
             reasons.append(f"tiêu cực; {fmt(m.interactions)} tương tác ≥ {fmt(r3.min_interactions)}")
         if m.comments_shares >= r3.min_comments_shares:

@@ -10,6 +10,7 @@ from typing import Any, TextIO
 
 from underthesea import word_tokenize
 
+from smcc.nlp import crisis as crises
 from smcc.nlp import topic as topics
 from smcc.nlp.brands import BrandMatcher, load_brands
 from smcc.nlp.levels import LevelClassifier, LevelRules, Mention, load_levels
@@ -79,23 +80,25 @@ class Scorer:
     """
 
     def __init__(self, matchers: list[BrandMatcher], default_brand: str, rules: LevelRules,
-                 sentiment: LinearModel, topic: LinearModel) -> None:
+                 sentiment: LinearModel, topic: LinearModel, crisis: LinearModel) -> None:
         self._matchers = matchers
         self._levels = LevelClassifier(rules)
         self._sentiment = sentiment
         self._topic = topic
-        # A text's features are looked up once for both models.
-        self._both = FeatureIndex([(sentiment, TELECOM), (topic, "")])
+        self._crisis_column = crisis.labels.index("crisis")
+        # A text's features are looked up once for all three models.
+        self._models = FeatureIndex([(sentiment, TELECOM), (topic, ""), (crisis, "")])
         self.default_brand = default_brand
         self.brands = [m.name for m in matchers]
-        self.model_version = f"{sentiment.version}+{topic.version}"
+        self.model_version = f"{sentiment.version}+{topic.version}+{crisis.version}"
 
     @classmethod
     def load(cls, brands_path: Path | None = None, levels_path: Path | None = None) -> "Scorer":
         brands = load_brands(brands_path or config_file("brands.yaml", "SMCC_BRANDS_FILE"))
         rules = load_levels(levels_path or config_file("levels.yaml", "SMCC_LEVELS_FILE"))
         return cls([BrandMatcher(b) for b in brands.brands], brands.default_brand, rules,
-                   LinearModel.load(MODEL_FILE), LinearModel.load(topics.MODEL_FILE))
+                   LinearModel.load(MODEL_FILE), LinearModel.load(topics.MODEL_FILE),
+                   LinearModel.load(crises.MODEL_FILE))
 
     def normalize(self, text: str) -> str:
         return normalize(text)
@@ -115,7 +118,7 @@ class Scorer:
         # sentiment is reported but acts on nothing, so it does not pay for word segmentation.
         tokens = word_tokenize(norm, use_token_normalize=False) if relevance else _SYLLABLES.findall(norm)
         feats = base_features(tokens, norm)
-        sentiment, topic_probabilities = self._both.probabilities(feats)
+        sentiment, topic_probabilities, crisis = self._models.probabilities(feats)
         views = self._views(tokens, _View(folded, *self._sentiment.best(sentiment)), feats,
                             [name for name, why in relevance.items() if why is None], news=source_type == "news_article")
         phrases = topics.rule_scores(folded)
@@ -132,6 +135,8 @@ class Scorer:
             # Labelled files give a forum thread's replies as its comments.
             replies=max(_int(item, "replies"), _int(item, "comments")),
             is_question=bool(QUESTION.search(folded)),
+            # Of the whole text: a call to leave for a competitor names that competitor too.
+            crisis=crisis[self._crisis_column],
         )
         scores = []
         for name in self.brands:
@@ -192,7 +197,7 @@ class Scorer:
             if clause_tokens:
                 text = " ".join(clause_tokens)
                 clause_feats = base_features(clause_tokens, text)
-                reading = self._sentiment.best(self._both.probabilities(clause_feats)[0])
+                reading = self._sentiment.best(self._models.probabilities(clause_feats)[0])
                 view = self._checked(_View(fold(text), *reading), clause_feats, news)
                 out[name] = _View(view.folded, _OPPOSITE[view.sentiment], view.probability) \
                     if name in compared_below else view
