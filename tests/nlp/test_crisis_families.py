@@ -68,3 +68,29 @@ def test_sharing_a_scam_warning_is_no_call_to_leave(scorer: Scorer) -> None:
     r = record(scorer, "Share cho mọi người biết để tránh bị lừa, có số lạ xưng nhân viên MobiFone đòi mã OTP",
                "facebook_comment")
     assert r["level"] < 3
+
+
+@pytest.mark.parametrize("text", [
+    "bỏ mobi đi mn ơi, cả nhà e chuyển sang vina hết r",  # leave it, said to everyone
+    "Mobi cắt data mà giữ nguyên giá, nhà mình chuyển hết. Mọi người cũng nên làm vậy",  # do as we did
+    "Anh em công nhân dùng mobi rủ nhau ra Viettel làm sim mới hết đi",  # leave together for a rival
+    "Nguyên tỉnh Quảng Bình mất sóng mobi từ tối qua tới giờ",  # a whole province
+    "Cả Hà Nội mất 4G mobi hay sao mà quận nào cũng không vào được mạng",  # a whole city, its 4G
+])
+def test_eighth_pass_calls_to_leave_and_area_outages_are_crises(scorer: Scorer, text: str) -> None:
+    assert record(scorer, text, "facebook_comment")["level"] == 3
+
+
+def test_a_headline_event_counts_whatever_advice_its_lead_quotes(scorer: Scorer) -> None:
+    """The line break ends the headline: the lead's "không ngăn chặn" is no advice either."""
+    r = record(scorer, "MobiFone bị phạt 250 triệu đồng vì để lọt tin nhắn rác\nThanh tra Bộ vừa xử phạt nhà mạng "
+                       "do không ngăn chặn kịp thời hàng trăm nghìn tin nhắn quảng cáo")
+    assert (r["sentiment"], r["level"]) == ("negative", 3)
+
+
+@pytest.mark.parametrize("text", [
+    "MobiFone diễn tập ứng cứu sự cố mất liên lạc diện rộng",  # a drill
+    "Thông tin MobiFone khóa toàn bộ SIM chưa có CCCD từ ngày mai là sai sự thật",  # a rumour denied
+])
+def test_drills_and_denied_rumours_are_no_incident(scorer: Scorer, text: str) -> None:
+    assert record(scorer, text)["level"] == 0

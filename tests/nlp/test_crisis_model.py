@@ -12,8 +12,8 @@ from smcc.nlp.crisis import training_label
 from smcc.nlp.levels import Level3Rules
 from smcc.settings import REPO_ROOT
 
-# A call to leave for a competitor, in words no boycott term lists.
-LEAVE_TOGETHER = "Anh em rủ nhau chuyển hết sang Viettel đi, sóng Mobi yếu như này thì trả tiền làm gì nữa"
+# A call to leave together, in words no boycott term lists.
+LEAVE_TOGETHER = "Mobi làm ăn vậy thì ai chịu nổi, tụi mình lập nhóm rồi, cuối tháng cả trăm người cắt hợp đồng"
 SMALL_REACH = {"id": "x", "source_type": "facebook_comment", "reactions": 10, "comments": 3, "shares": 0,
                "age_hours": 5.0}
 

@@ -35,3 +35,7 @@ def test_fold_removes_accents_and_case() -> None:
 
 def test_emoji_and_emoticons_are_signals() -> None:
     assert emoji_signals("tệ 😡 :( nhưng nv dễ thương 👍") == [EMO_NEG, EMO_POS, EMO_NEG]
+
+
+def test_runs_of_spaces_collapse_and_line_breaks_stay() -> None:
+    assert normalize("Tiêu đề  bài   báo\n\n  Nội dung\r\ncâu hai  ") == "Tiêu đề bài báo\nNội dung\ncâu hai"

@@ -95,7 +95,8 @@ def _terms(terms: list[str]) -> re.Pattern[str] | None:
 
 # A negator up to one word before a news term: "không (có) sự cố", "chưa ghi nhận gián đoạn".
 _NEGATED_BEFORE = re.compile(r"(?<![a-z])(?:khong|chua|chang|khong he|chua he)(?: [a-z]+)? $")
-_SENTENCE_END = re.compile(r"[.!?;]")
+# A line break ends a sentence too: a headline is often followed by its lead on the next line.
+_SENTENCE_END = re.compile(r"[.!?;\n]")
 
 
 @dataclass(frozen=True)

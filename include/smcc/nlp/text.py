@@ -134,8 +134,10 @@ def _normalize_token(token: str) -> str:
 
 
 def normalize(text: str) -> str:
-    """NFC, tone marks, elongation, teencode; hashtags, URLs, numbers and emoji kept as they are."""
-    return " ".join(map(_normalize_token, _SPACES.split(unicodedata.normalize("NFC", text).strip())))
+    """NFC, tone marks, elongation, teencode; hashtags, URLs, numbers and emoji kept as they are.
+    Runs of spaces become one space; line breaks stay (one per run), as they end a headline."""
+    lines = unicodedata.normalize("NFC", text).splitlines()
+    return "\n".join(" ".join(map(_normalize_token, words)) for line in lines if (words := line.split()))
 
 
 def emoji_signals(text: str) -> list[str]:
