@@ -76,6 +76,9 @@ def test_sharing_a_scam_warning_is_no_call_to_leave(scorer: Scorer) -> None:
     "Anh em công nhân dùng mobi rủ nhau ra Viettel làm sim mới hết đi",  # leave together for a rival
     "Nguyên tỉnh Quảng Bình mất sóng mobi từ tối qua tới giờ",  # a whole province
     "Cả Hà Nội mất 4G mobi hay sao mà quận nào cũng không vào được mạng",  # a whole city, its 4G
+    "Cần Thơ, Vĩnh Long, Sóc Trăng: 3 tỉnh mà ai dùng mobi cũng không vào được mạng",  # several provinces
+    "Tòa án đã thụ lý đơn kiện của em vụ mobi cắt sim không báo trước",  # a court at work
+    "Data của mình nằm trong cái file 2 triệu thuê bao mobi bị lộ đó",  # millions in a leaked file
 ])
 def test_eighth_pass_calls_to_leave_and_area_outages_are_crises(scorer: Scorer, text: str) -> None:
     assert record(scorer, text, "facebook_comment")["level"] == 3
