@@ -97,3 +97,25 @@ def test_a_headline_event_counts_whatever_advice_its_lead_quotes(scorer: Scorer)
 ])
 def test_drills_and_denied_rumours_are_no_incident(scorer: Scorer, text: str) -> None:
     assert record(scorer, text)["level"] == 0
+
+
+@pytest.mark.parametrize("text", [
+    "Hơn 200 người mất tiền vì chiêu 'nâng cấp SIM 5G' mạo danh MobiFone",  # the scam's pretext, not maintenance
+    "Cục Viễn thông mời MobiFone lên làm việc vụ trừ tiền sai",  # an authority summons the brand
+])
+def test_ninth_pass_scam_news_and_summons_are_crises(scorer: Scorer, text: str) -> None:
+    assert record(scorer, text)["level"] == 3
+
+
+@pytest.mark.parametrize("text", [
+    "Công an phường vừa xuống cửa hàng mobi đầu ngõ làm việc vụ kích hoạt sim hộ kẻ gian",  # police at work
+    "Xóm tụi tui thống nhất bỏ Mobi qua nhà mạng khác từ tháng 12",  # leaving together, agreed
+    "Chủ nhật này 40 người tụi mình ra cửa hàng làm chuyển mạng giữ số rời mobi một lượt",  # on one day
+])
+def test_ninth_pass_police_at_work_and_leaving_on_one_day_are_crises(scorer: Scorer, text: str) -> None:
+    assert record(scorer, text, "facebook_comment")["level"] == 3
+
+
+def test_a_planned_network_upgrade_is_still_no_incident(scorer: Scorer) -> None:
+    r = record(scorer, "MobiFone nâng cấp hệ thống tính cước, dịch vụ nạp tiền tạm gián đoạn từ 1h đến 3h sáng")
+    assert r["level"] == 0
