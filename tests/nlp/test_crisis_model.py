@@ -51,3 +51,9 @@ def test_the_model_is_off_when_its_threshold_is_null(tmp_path: Path) -> None:
 ])
 def test_training_labels_come_from_level_reach_and_source(record: dict, label: str | None) -> None:
     assert training_label(record, Level3Rules()) == label
+
+
+@pytest.mark.parametrize("text", ["mobi mất sóng", "Mobi mat song roi"])
+def test_a_bare_complaint_is_never_a_crisis_by_content(scorer: Scorer, text: str) -> None:
+    """Too few words to tell a crisis (min_crisis_words): the model never learnt one this short."""
+    assert scorer.score_record({**SMALL_REACH, "text": text})["level"] == 1

@@ -45,6 +45,9 @@ class Level3Rules(StrictModel):
     # A negative post (not news) the crisis-by-content model (``smcc.nlp.crisis``) gives at least
     # this probability is a crisis whatever its reach; null turns the model off.
     min_crisis_probability: float | None = Field(0.7, gt=0, le=1)
+    # ... on a post of at least this many words: the model never learnt a crisis told in fewer,
+    # and on "mobi mất sóng" alone it would read one.
+    min_crisis_words: int = Field(8, ge=1)
 
 
 class StoryRules(StrictModel):
@@ -198,7 +201,7 @@ class LevelClassifier:
         if m.sentiment != "negative":
             return reasons
         if not reasons and not news and r3.min_crisis_probability is not None \
-                and m.crisis >= r3.min_crisis_probability:
+                and m.crisis >= r3.min_crisis_probability and len(m.folded.split()) >= r3.min_crisis_words:
             reasons.append("nội dung khủng hoảng (tẩy chay, mất sóng diện rộng, cơ quan chức năng, lộ dữ liệu): "
                            f"mô hình {fmt(m.crisis * 100)}% ≥ {fmt(r3.min_crisis_probability * 100)}%")
         if m.interactions >= r3.min_interactions:

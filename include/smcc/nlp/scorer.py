@@ -29,7 +29,7 @@ COMPARATIVE = re.compile(r"(?<![a-z])(?:hon|thua|kem)(?![a-z])")
 _OPPOSITE = {"negative": "positive", "positive": "negative", "neutral": "neutral"}
 _SYLLABLES = re.compile(r"\w+|[^\w\s]+")
 # A model reading at least this probable is not overturned by the sarcasm cue.
-SURE = 0.9
+SURE = 0.95
 # Words that address the page owner ("cảm ơn ad", "nhà mạng ơi"): such a reply is about the brand.
 _ADDRESSES_PAGE = re.compile(r"(?<![a-z])(?:ad|admin|nha mang|page|fanpage|shop)(?![a-z])")
 
