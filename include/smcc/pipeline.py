@@ -230,21 +230,20 @@ def _score_mentions(tx: Any, ids: list[int], scorer: Any, at: datetime,
                     summary: StageSummary) -> None:
     """Score (or re-score) mentions for every configured brand, as of ``at``."""
     rows = tx.fetch_all("score_input", {"ids": ids})
-    scores: list[dict[str, Any]] = []
-    for row in rows:
-        row["text"] = row["text"][:SCORED_TEXT_LIMIT]
+    items = [{
+        "id": row["id"], "text": row["text"][:SCORED_TEXT_LIMIT],
         # A forum post's title is its thread's: context, not the post's own words.
-        own_title = None if row["source_type"] == "forum_post" else row["title"]
-        item = {
-            "id": row["id"], "text": row["text"], "title": own_title,
-            "context": row["context"], "page_brand": row["page_brand"],
-            "source_type": row["source_type"], "author_followers": row["author_followers"],
-            "reactions": row["reactions"], "comments": row["comments"],
-            "shares": row["shares"], "replies": row["replies"],
-            "age_hours": max(0.0, (at - row["published_at"]).total_seconds() / 3600),
-        }
-        normalized = scorer.normalize(" ".join(filter(None, [own_title, row["text"]])))
-        for score in scorer.score(item):
+        "title": None if row["source_type"] == "forum_post" else row["title"],
+        "context": row["context"], "page_brand": row["page_brand"],
+        "source_type": row["source_type"], "author_followers": row["author_followers"],
+        "reactions": row["reactions"], "comments": row["comments"],
+        "shares": row["shares"], "replies": row["replies"],
+        "age_hours": max(0.0, (at - row["published_at"]).total_seconds() / 3600),
+    } for row in rows]
+    scores: list[dict[str, Any]] = []
+    for row, item, brand_scores in zip(rows, items, scorer.score_many(items)):
+        normalized = scorer.normalize(" ".join(filter(None, [item["title"], item["text"]])))
+        for score in brand_scores:
             scores.append({
                 "mention_id": row["id"], "brand": score.brand, "relevant": score.relevant,
                 "sentiment": score.sentiment, "sentiment_score": score.sentiment_score,

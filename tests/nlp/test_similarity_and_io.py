@@ -7,6 +7,7 @@ import pytest
 
 from smcc.nlp import Scorer, evaluate_jsonl, score_jsonl
 from smcc.nlp.similarity import hamming, signature
+from smcc.settings import REPO_ROOT
 
 BASE = "Mạng MobiFone mất sóng diện rộng tại Hà Nội từ 8 giờ sáng, khách hàng không gọi được"
 
@@ -48,3 +49,9 @@ def test_evaluate_reports_metrics(scorer: Scorer) -> None:
     metrics = evaluate_jsonl(io.StringIO(data), out, scorer)
     assert metrics["relevant_f1"] == 1.0 and metrics["level"]["accuracy"] == 1.0
     assert "confusion" in out.getvalue()
+
+
+def test_scoring_in_a_batch_gives_what_scoring_one_by_one_gives(scorer: Scorer) -> None:
+    with open(REPO_ROOT / "data/telecom/eval.jsonl", encoding="utf-8") as f:
+        items = [json.loads(line) for line in f][:60]
+    assert scorer.score_many(items) == [scorer.score(item) for item in items]

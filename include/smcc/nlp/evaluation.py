@@ -52,8 +52,8 @@ def evaluate_jsonl(inp: TextIO, out: TextIO, scorer: Scorer | None = None) -> di
     """
     scorer = scorer or Scorer.load()
     pairs: dict[str, tuple[list[Any], list[Any]]] = {f: ([], []) for f in FIELDS}
-    for _, item in read_jsonl(inp):
-        scored = scorer.score_record(item)
+    items = [item for _, item in read_jsonl(inp)]
+    for item, scored in zip(items, scorer.score_records(items)):
         for field in FIELDS:
             if field in item:
                 pairs[field][0].append(item[field])

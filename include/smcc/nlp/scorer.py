@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
@@ -28,6 +29,8 @@ _CLAUSE_BREAK = {".", ",", "!", "?", ";", ":", "...", "nhưng", "còn", "trong k
 COMPARATIVE = re.compile(r"(?<![a-z])(?:hon|thua|kem)(?![a-z])")
 _OPPOSITE = {"negative": "positive", "positive": "negative", "neutral": "neutral"}
 _SYLLABLES = re.compile(r"\w+|[^\w\s]+")
+# Items scored together by ``score_jsonl`` (see ``Scorer.score_many``).
+BATCH = 256
 # A model reading at least this probable is not overturned by the sarcasm cue.
 SURE = 0.95
 # Words that address the page owner ("cảm ơn ad", "nhà mạng ơi"): such a reply is about the brand.
@@ -43,6 +46,19 @@ class BrandScore:
     topic: str
     level: int
     reasons: list[str]
+
+
+@dataclass(frozen=True)
+class _Read:
+    """An item read up to its words: all that scoring needs before the models."""
+
+    item: dict[str, Any]
+    norm: str
+    folded: str
+    context: str
+    source_type: str
+    relevance: dict[str, str | None]
+    tokens: list[str]
 
 
 @dataclass(frozen=True)
@@ -108,6 +124,16 @@ class Scorer:
         return self._levels.rules
 
     def score(self, item: dict[str, Any]) -> list[BrandScore]:
+        return self.score_many([item])[0]
+
+    def score_many(self, items: Sequence[dict[str, Any]]) -> list[list[BrandScore]]:
+        """Score several items: all are read and segmented into words first, then all go through
+        the models and rules, so each phase keeps its tables in the CPU caches (a few percent
+        faster than one item at a time; ``smcc score`` and the pipeline score in batches)."""
+        read = [self._read(item) for item in items]
+        return [self._scores(r) for r in read]
+
+    def _read(self, item: dict[str, Any]) -> _Read:
         raw = f"{item['title']}. {item.get('text') or ''}" if item.get("title") else str(item.get("text") or "")
         norm = normalize(raw)
         folded = fold(norm)
@@ -117,6 +143,11 @@ class Scorer:
         # Text about no configured brand (most crawled chatter) is read syllable by syllable: its
         # sentiment is reported but acts on nothing, so it does not pay for word segmentation.
         tokens = word_tokenize(norm, use_token_normalize=False) if relevance else _SYLLABLES.findall(norm)
+        return _Read(item, norm, folded, context, source_type, relevance, tokens)
+
+    def _scores(self, read: _Read) -> list[BrandScore]:
+        item, norm, folded, context, source_type, relevance, tokens = (
+            read.item, read.norm, read.folded, read.context, read.source_type, read.relevance, read.tokens)
         feats = base_features(tokens, norm)
         sentiment, topic_probabilities, crisis = self._models.probabilities(feats)
         views = self._views(tokens, _View(folded, *self._sentiment.best(sentiment)), feats,
@@ -257,10 +288,17 @@ class Scorer:
         return clauses
 
     def score_record(self, item: dict[str, Any]) -> dict[str, Any]:
-        best = next(s for s in self.score(item) if s.brand == self.default_brand)
-        return {**item, "relevant": best.relevant, "sentiment": best.sentiment,
-                "sentiment_score": best.sentiment_score, "topic": best.topic, "level": best.level,
-                "reasons": list(best.reasons)}
+        return self.score_records([item])[0]
+
+    def score_records(self, items: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Each item plus the default brand's scores (the output lines of ``smcc score``)."""
+        out = []
+        for item, scores in zip(items, self.score_many(items)):
+            best = next(s for s in scores if s.brand == self.default_brand)
+            out.append({**item, "relevant": best.relevant, "sentiment": best.sentiment,
+                        "sentiment_score": best.sentiment_score, "topic": best.topic, "level": best.level,
+                        "reasons": list(best.reasons)})
+        return out
 
 
 def read_jsonl(inp: TextIO) -> list[tuple[int, dict[str, Any]]]:
@@ -282,8 +320,8 @@ def read_jsonl(inp: TextIO) -> list[tuple[int, dict[str, Any]]]:
 def score_jsonl(inp: TextIO, out: TextIO, scorer: Scorer | None = None) -> int:
     """Score every JSONL line of ``inp`` into ``out``; returns the number of lines written."""
     scorer = scorer or Scorer.load()
-    written = 0
-    for _, item in read_jsonl(inp):
-        out.write(json.dumps(scorer.score_record(item), ensure_ascii=False) + "\n")
-        written += 1
-    return written
+    items = [item for _, item in read_jsonl(inp)]
+    for start in range(0, len(items), BATCH):
+        for record in scorer.score_records(items[start:start + BATCH]):
+            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+    return len(items)
