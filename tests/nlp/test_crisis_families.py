@@ -119,3 +119,9 @@ def test_ninth_pass_police_at_work_and_leaving_on_one_day_are_crises(scorer: Sco
 def test_a_planned_network_upgrade_is_still_no_incident(scorer: Scorer) -> None:
     r = record(scorer, "MobiFone nâng cấp hệ thống tính cước, dịch vụ nạp tiền tạm gián đoạn từ 1h đến 3h sáng")
     assert r["level"] == 0
+
+
+def test_outages_everywhere_and_profits_down_in_long_headlines_are_crises(scorer: Scorer) -> None:
+    assert record(scorer, "Mobi ở Đà Nẵng hôm nay chỗ nào cũng mất 4G, gọi lúc được lúc không",
+                  "forum_post")["level"] == 3
+    assert record(scorer, "Lợi nhuận quý I của MobiFone giảm 38%, doanh thu di động đi lùi")["level"] == 3
