@@ -81,7 +81,8 @@ def crisis_examples(name: str) -> list[Example]:
 TELECOM_TRAIN = ("train.jsonl", "train2.jsonl", "train3.jsonl", "train4.jsonl", "train5.jsonl", "train6.jsonl",
                  "train7.jsonl", "train8.jsonl", "train9.jsonl", "holdout.jsonl", "holdout2.jsonl", "holdout3.jsonl")
 TELECOM_TESTS = ("eval.jsonl", "holdout4.jsonl", "dev6.jsonl", "holdout5.jsonl", "holdout7.jsonl", "holdout8.jsonl",
-                 "holdout9.jsonl", "holdout10.jsonl", "holdout11.jsonl", "holdout12.jsonl", "holdout13.jsonl")
+                 "holdout9.jsonl", "holdout10.jsonl", "holdout11.jsonl", "holdout12.jsonl", "holdout13.jsonl",
+                 "holdout14.jsonl", "holdout15.jsonl")
 
 
 # train5.jsonl and train6.jsonl were written for the crisis model: three quarters of them are
