@@ -95,15 +95,13 @@ def test_scoring_bug_quarantines_mentions_and_rescoring_releases_them_once(
         listen_env, warehouse: Warehouse, mail_sink: MailSink, monkeypatch) -> None:
     from smcc.nlp import Scorer
 
-    original = Scorer.score
+    original = Scorer.score_many  # what the pipeline calls
 
-    def buggy(self, item):
-        scores = original(self, item)
-        if "chập chờn" in (item.get("context") or ""):
-            return [dataclasses.replace(s, level=7) for s in scores]
-        return scores
+    def buggy(self, items):
+        return [[dataclasses.replace(s, level=7) for s in scores] if "chập chờn" in (item.get("context") or "")
+                else scores for item, scores in zip(items, original(self, items))]
 
-    monkeypatch.setattr(Scorer, "score", buggy)
+    monkeypatch.setattr(Scorer, "score_many", buggy)
     run = run_listen(END)
     assert "per_source.gate_scored" in failed_tasks(run)
     bad = rows(warehouse, "SELECT m.source, m.state FROM mention m WHERE m.state = 'quarantined'")
@@ -111,7 +109,7 @@ def test_scoring_bug_quarantines_mentions_and_rescoring_releases_them_once(
     assert rows(warehouse, "SELECT count(*) AS n FROM score WHERE level > 3") != [{"n": 0}]
     assert gate_alerts(mail_sink)
 
-    monkeypatch.setattr(Scorer, "score", original)
+    monkeypatch.setattr(Scorer, "score_many", original)
     rerun = run_listen(END)
     assert str(rerun.state).endswith("success"), failed_tasks(rerun)
     assert rows(warehouse, "SELECT count(*) AS n FROM mention WHERE state <> 'scored'") == [{"n": 0}]
