@@ -5,7 +5,8 @@
 taken over, data leak, threats to go to the authorities or press) or a busy negative forum
 thread (answer in 4 h); 3 negative and viral, a negative news article, boycott calls,
 widespread outages, authorities involved, a breach affecting many customers.
-Term lists are regular expressions matched on word boundaries of the accent-folded text.
+Term lists are regular expressions matched on word boundaries of the accent-folded text; a
+customer's negative post the terms miss can still be a crisis by content (``smcc.nlp.crisis``).
 A news article is negative when its headline or lead reports a negative event of one of the
 ``negative_news_families`` (legal/regulatory, financial harm, service failure, security, public
 anger) that is not negated ("không có sự cố") and not in a sentence about
