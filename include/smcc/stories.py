@@ -149,8 +149,8 @@ def refresh_stories(tx: Any, stories: list[dict[str, Any]], at: datetime, level_
         level, reasons = story_level([m["level"] for m in mentions], interactions, velocity,
                                      volume_ratio(tx, story["brand"], story["topic"], at, volumes),
                                      level_rules)
-        mention_reasons = [r for m in mentions if m["level"] == max(x["level"] for x in mentions)
-                           for r in m["reasons"]]
+        top = max(m["level"] for m in mentions)
+        mention_reasons = [r for m in mentions if m["level"] == top for r in m["reasons"]]
         refreshed[story["id"]] = ({
             "story_id": story["id"], "at": at, "level": level,
             "reasons": list(dict.fromkeys(mention_reasons + list(reasons))),

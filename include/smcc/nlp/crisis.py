@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from smcc.nlp.levels import Level3Rules
+from smcc.nlp.levels import Level3Rules, viral_reasons
 from smcc.nlp.linear import MODEL_DIR
 
 LABELS = ("none", "crisis")
@@ -29,9 +29,7 @@ def training_label(record: dict[str, Any], rules: Level3Rules) -> str | None:
         return "none"
     if record.get("level") != 3:
         return None
-    interactions = sum(int(record.get(k) or 0) for k in ("reactions", "comments", "shares"))
-    age = float(record.get("age_hours") or 0)
-    viral = (interactions >= rules.min_interactions
-             or int(record.get("comments") or 0) + int(record.get("shares") or 0) >= rules.min_comments_shares
-             or (age > 0 and interactions / age >= rules.min_interactions_per_hour))
+    comments_shares = int(record.get("comments") or 0) + int(record.get("shares") or 0)
+    interactions = int(record.get("reactions") or 0) + comments_shares
+    viral = viral_reasons(interactions, comments_shares, float(record.get("age_hours") or 0), rules)
     return None if viral else "crisis"

@@ -120,6 +120,20 @@ class Mention:
     crisis: float = 0.0
 
 
+def viral_reasons(interactions: int, comments_shares: int, age_hours: float | None, r3: Level3Rules) -> list[str]:
+    """Why a negative mention's reach alone makes it level 3 (empty when it does not): total
+    interactions, comments and shares, or interactions per hour."""
+    reasons = []
+    if interactions >= r3.min_interactions:
+        reasons.append(f"tiêu cực; {fmt(interactions)} tương tác ≥ {fmt(r3.min_interactions)}")
+    if comments_shares >= r3.min_comments_shares:
+        reasons.append(f"tiêu cực; {fmt(comments_shares)} bình luận và chia sẻ ≥ {fmt(r3.min_comments_shares)}")
+    rate = interactions / age_hours if age_hours else 0.0
+    if rate >= r3.min_interactions_per_hour:
+        reasons.append(f"tiêu cực; {fmt(rate)} tương tác/giờ ≥ {fmt(r3.min_interactions_per_hour)}")
+    return reasons
+
+
 def _sentence(folded: str, pos: int) -> str:
     """The sentence of ``folded`` around position ``pos``."""
     starts = [m.end() for m in _SENTENCE_END.finditer(folded, 0, pos)]
@@ -205,13 +219,7 @@ class LevelClassifier:
                 and m.crisis >= r3.min_crisis_probability and len(m.folded.split()) >= r3.min_crisis_words:
             reasons.append("nội dung khủng hoảng (tẩy chay, mất sóng diện rộng, cơ quan chức năng, lộ dữ liệu): "
                            f"mô hình {fmt(m.crisis * 100)}% ≥ {fmt(r3.min_crisis_probability * 100)}%")
-        if m.interactions >= r3.min_interactions:
-            reasons.append(f"tiêu cực; {fmt(m.interactions)} tương tác ≥ {fmt(r3.min_interactions)}")
-        if m.comments_shares >= r3.min_comments_shares:
-            reasons.append(f"tiêu cực; {fmt(m.comments_shares)} bình luận và chia sẻ ≥ {fmt(r3.min_comments_shares)}")
-        rate = m.interactions / m.age_hours if m.age_hours else 0.0
-        if rate >= r3.min_interactions_per_hour:
-            reasons.append(f"tiêu cực; {fmt(rate)} tương tác/giờ ≥ {fmt(r3.min_interactions_per_hour)}")
+        reasons += viral_reasons(m.interactions, m.comments_shares, m.age_hours, r3)
         if r3.negative_news_article and m.source_type == "news_article":
             event = self.negative_news(m.folded)
             reasons.append(f"bài báo tiêu cực về thương hiệu: “{event}”" if event else "bài báo tiêu cực về thương hiệu")

@@ -7,7 +7,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, NamedTuple, TextIO
 
 from underthesea import word_tokenize
 
@@ -48,8 +48,7 @@ class BrandScore:
     reasons: list[str]
 
 
-@dataclass(frozen=True)
-class _Read:
+class _Read(NamedTuple):
     """An item read up to its words: all that scoring needs before the models."""
 
     item: dict[str, Any]
@@ -146,8 +145,7 @@ class Scorer:
         return _Read(item, norm, folded, context, source_type, relevance, tokens)
 
     def _scores(self, read: _Read) -> list[BrandScore]:
-        item, norm, folded, context, source_type, relevance, tokens = (
-            read.item, read.norm, read.folded, read.context, read.source_type, read.relevance, read.tokens)
+        item, norm, folded, context, source_type, relevance, tokens = read
         feats = base_features(tokens, norm)
         sentiment, topic_probabilities, crisis = self._models.probabilities(feats)
         views = self._views(tokens, _View(folded, *self._sentiment.best(sentiment)), feats,
